@@ -1,0 +1,207 @@
+package dev.triage.config;
+
+import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
+import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+import static org.apache.kafka.common.config.ConfigDef.Range.atLeast;
+import static org.apache.kafka.common.config.ConfigDef.Range.between;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Triage's own settings, all under {@code triage.}; validated at start with Kafka's {@link ConfigDef}, so a bad value
+ * fails with the key, the value and why. Every other key (Kafka Streams, clients, {@code schema.registry.*}) passes
+ * through untouched to Kafka Streams and the serdes.
+ */
+public final class TriageConfig extends AbstractConfig {
+
+    public static final String PREFIX = "triage.";
+
+    public static final String TOPIC_PREFIX = "triage.topic.prefix";
+    public static final String TOPIC_TEXT = "triage.topic.text";
+    public static final String TOPIC_IMAGE = "triage.topic.image";
+    public static final String TOPIC_AUDIO = "triage.topic.audio";
+    public static final String TOPIC_PREDICTIONS = "triage.topic.predictions";
+    public static final String TOPIC_DEAD_LETTER = "triage.topic.dead.letter";
+    public static final String TOPIC_PARTITIONS = "triage.topic.partitions";
+    public static final String TOPIC_REPLICATION = "triage.topic.replication.factor";
+
+    public static final String MODEL_DIR = "triage.model.dir";
+    public static final String MODEL_DEVICE = "triage.model.device";
+    public static final String MODEL_THREADS = "triage.model.threads";
+
+    public static final String BATCH_SIZE = "triage.batch.size";
+    public static final String BATCH_LINGER_MS = "triage.batch.linger.ms";
+
+    public static final String JOIN_WINDOW_MS = "triage.join.window.ms";
+    public static final String JOIN_GRACE_MS = "triage.join.grace.ms";
+    public static final String JOIN_IDLE_CLOSE_MS = "triage.join.idle.close.ms";
+
+    public static final String LIMIT_TEXT_CHARS = "triage.limit.text.chars";
+    public static final String LIMIT_IMAGE_BYTES = "triage.limit.image.bytes";
+    public static final String LIMIT_IMAGE_PIXELS = "triage.limit.image.pixels";
+    public static final String LIMIT_AUDIO_BYTES = "triage.limit.audio.bytes";
+    public static final String LIMIT_AUDIO_SECONDS = "triage.limit.audio.seconds";
+
+    public static final String INSTANCE_ID = "triage.instance.id";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(TOPIC_PREFIX, Type.STRING, "", MEDIUM,
+                    "Prepended to every topic name below, e.g. 'prod.'.")
+            .define(TOPIC_TEXT, Type.STRING, "posts.text", HIGH, "Input topic of TextEvent records.")
+            .define(TOPIC_IMAGE, Type.STRING, "posts.image", HIGH, "Input topic of ImageEvent records.")
+            .define(TOPIC_AUDIO, Type.STRING, "posts.audio", HIGH, "Input topic of AudioEvent records.")
+            .define(TOPIC_PREDICTIONS, Type.STRING, "posts.predictions", HIGH, "Output topic of Prediction records.")
+            .define(TOPIC_DEAD_LETTER, Type.STRING, "posts.dead-letter", HIGH,
+                    "Output topic of DeadLetter records: what could not be processed, and why.")
+            .define(TOPIC_PARTITIONS, Type.INT, 3, atLeast(1), LOW,
+                    "Partitions used by 'triage topics' and the embedded demo when creating topics.")
+            .define(TOPIC_REPLICATION, Type.SHORT, (short) 1, atLeast(1), LOW,
+                    "Replication factor used by 'triage topics' when creating topics.")
+            .define(MODEL_DIR, Type.STRING, "models/reference", HIGH,
+                    "Model bundle directory (model.json and four TorchScript files).")
+            .define(MODEL_DEVICE, Type.STRING, "auto", new DeviceValidator(), MEDIUM,
+                    "Where inference runs: auto (GPU when present), cpu, or gpu:N.")
+            .define(MODEL_THREADS, Type.INT, 1, between(1, 256), MEDIUM,
+                    "Intra-op threads of each predictor (ai.djl.pytorch.num_threads).")
+            .define(BATCH_SIZE, Type.INT, 32, between(1, 4096), HIGH,
+                    "Micro-batch size of the encoders and the fusion head.")
+            .define(BATCH_LINGER_MS, Type.LONG, 20L, between(0, 60_000), HIGH,
+                    "Longest wall-clock wait of a buffered record before its batch is flushed.")
+            .define(JOIN_WINDOW_MS, Type.LONG, 5_000L, between(1, 86_400_000), HIGH,
+                    "A post's events must have event times within this distance of its first event.")
+            .define(JOIN_GRACE_MS, Type.LONG, 1_000L, between(0, 86_400_000), HIGH,
+                    "How long after the window a post stays open for out-of-order events (in stream time).")
+            .define(JOIN_IDLE_CLOSE_MS, Type.LONG, 500L, between(10, 3_600_000), MEDIUM,
+                    "Wall-clock tick that closes windows on a partition that receives no traffic; also the "
+                            + "bound on how late a quiet partition's partial post is scored.")
+            .define(LIMIT_TEXT_CHARS, Type.INT, 65_536, atLeast(1), LOW, "Longest accepted text, in characters.")
+            .define(LIMIT_IMAGE_BYTES, Type.INT, 10 * 1024 * 1024, atLeast(1), LOW, "Largest accepted image file.")
+            .define(LIMIT_IMAGE_PIXELS, Type.LONG, 40_000_000L, atLeast(1), LOW,
+                    "Largest accepted image, width x height (checked before decoding).")
+            .define(LIMIT_AUDIO_BYTES, Type.INT, 20 * 1024 * 1024, atLeast(1), LOW, "Largest accepted audio payload.")
+            .define(LIMIT_AUDIO_SECONDS, Type.DOUBLE, 60.0, atLeast(0.001), LOW, "Longest accepted audio clip.")
+            .define(INSTANCE_ID, Type.STRING, "", LOW,
+                    "Name of this instance in predictions; empty means the host name.");
+
+    /** What Triage sets on Kafka Streams unless the user did. */
+    static final Map<String, Object> STREAMS_DEFAULTS = Map.of(
+            "application.id", "triage",
+            "bootstrap.servers", "127.0.0.1:9092",
+            "schema.registry.url", "http://127.0.0.1:8081",
+            "processing.guarantee", "exactly_once_v2",
+            "commit.interval.ms", "100",
+            "max.poll.interval.ms", "300000");
+
+    private final Map<String, Object> all;
+
+    private TriageConfig(Map<String, Object> all) {
+        super(DEFINITION, onlyTriageKeys(all), false);
+        this.all = Map.copyOf(all);
+        for (String key : all.keySet()) {
+            if (key.startsWith(PREFIX) && !DEFINITION.names().contains(key)) {
+                throw new ConfigException(key, all.get(key), "unknown Triage setting (see 'triage config')");
+            }
+        }
+    }
+
+    /** Defaults, then {@code props}, then nothing else: for tests and embedded use. */
+    public static TriageConfig of(Map<String, ?> props) {
+        Map<String, Object> merged = new HashMap<>(STREAMS_DEFAULTS);
+        merged.putAll(props);
+        return new TriageConfig(merged);
+    }
+
+    /** Defaults, then the properties file, then environment overrides (see {@link EnvOverrides}). */
+    public static TriageConfig load(Properties file, Map<String, String> env) {
+        Map<String, Object> merged = new HashMap<>(STREAMS_DEFAULTS);
+        file.forEach((k, v) -> merged.put(k.toString(), v.toString().trim()));
+        merged.putAll(EnvOverrides.from(env));
+        return new TriageConfig(merged);
+    }
+
+    private static Map<String, Object> onlyTriageKeys(Map<String, Object> all) {
+        Map<String, Object> mine = new HashMap<>();
+        all.forEach((k, v) -> {
+            if (k.startsWith(PREFIX)) {
+                mine.put(k, v);
+            }
+        });
+        return mine;
+    }
+
+    /** Every setting, Triage's and pass-through, as given (not parsed). */
+    public Map<String, Object> all() {
+        return all;
+    }
+
+    /** Everything that is not Triage's own: Kafka Streams, client and schema registry settings. */
+    public Map<String, Object> passThrough() {
+        Map<String, Object> rest = new HashMap<>();
+        all.forEach((k, v) -> {
+            if (!k.startsWith(PREFIX)) {
+                rest.put(k, v);
+            }
+        });
+        return rest;
+    }
+
+    public String topic(String key) {
+        return getString(TOPIC_PREFIX) + getString(key);
+    }
+
+    public Duration joinWindow() {
+        return Duration.ofMillis(getLong(JOIN_WINDOW_MS));
+    }
+
+    public Duration joinGrace() {
+        return Duration.ofMillis(getLong(JOIN_GRACE_MS));
+    }
+
+    public Duration joinIdleClose() {
+        return Duration.ofMillis(getLong(JOIN_IDLE_CLOSE_MS));
+    }
+
+    public int batchSize() {
+        return getInt(BATCH_SIZE);
+    }
+
+    public Duration batchLinger() {
+        return Duration.ofMillis(getLong(BATCH_LINGER_MS));
+    }
+
+    /** A Markdown table of every Triage setting, for the README and {@code triage config}. */
+    public static String markdownTable() {
+        StringBuilder out = new StringBuilder("| key | default | valid values | description |\n|---|---|---|---|\n");
+        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+            String def = key.hasDefault() ? String.valueOf(key.defaultValue) : "";
+            String valid = key.validator == null ? key.type.name().toLowerCase() : key.validator.toString();
+            out.append("| `").append(key.name).append("` | `").append(def).append("` | ")
+                    .append(valid.replace("|", "\\|")).append(" | ").append(key.documentation).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    /** Accepts auto, cpu, gpu and gpu:N. */
+    static final class DeviceValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String v = String.valueOf(value).trim().toLowerCase();
+            if (!(v.equals("auto") || v.equals("cpu") || v.matches("gpu(:\\d+)?"))) {
+                throw new ConfigException(name, value, "expected auto, cpu, gpu or gpu:N");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "auto, cpu, gpu:N";
+        }
+    }
+}

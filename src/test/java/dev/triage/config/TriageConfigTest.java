@@ -1,0 +1,77 @@
+package dev.triage.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class TriageConfigTest {
+
+    @Test
+    void environmentOverridesThePropertiesFile() {
+        Properties file = new Properties();
+        file.setProperty("triage.batch.size", "8");
+        file.setProperty("bootstrap.servers", "file:9092");
+        TriageConfig config = TriageConfig.load(file, Map.of(
+                "TRIAGE_BATCH_SIZE", "64",
+                "KAFKA_BOOTSTRAP_SERVERS", "env:9092",
+                "SCHEMA_REGISTRY_URL", "http://registry:8081",
+                "PATH", "/usr/bin"));
+        assertThat(config.batchSize()).isEqualTo(64);
+        assertThat(config.passThrough())
+                .containsEntry("bootstrap.servers", "env:9092")
+                .containsEntry("schema.registry.url", "http://registry:8081")
+                .containsEntry("processing.guarantee", "exactly_once_v2")
+                .doesNotContainKey("triage.batch.size")
+                .doesNotContainKey("path");
+    }
+
+    @Test
+    void envNamesFollowConfluentImageConventions() {
+        assertThat(EnvOverrides.toKey("BATCH_LINGER_MS")).isEqualTo("batch.linger.ms");
+        assertThat(EnvOverrides.toKey("SOME__UNDERSCORE")).isEqualTo("some_underscore");
+        assertThat(EnvOverrides.toKey("A___DASH")).isEqualTo("a-dash");
+        assertThat(EnvOverrides.from(Map.of("TRIAGE_LOG_LEVEL", "DEBUG", "KAFKA_HEAP_OPTS", "-Xmx1g"))).isEmpty();
+    }
+
+    @Test
+    void topicNamesTakeThePrefix() {
+        TriageConfig config = TriageConfig.of(Map.of("triage.topic.prefix", "prod."));
+        assertThat(config.topic(TriageConfig.TOPIC_TEXT)).isEqualTo("prod.posts.text");
+        assertThat(config.topic(TriageConfig.TOPIC_DEAD_LETTER)).isEqualTo("prod.posts.dead-letter");
+    }
+
+    @Test
+    void badValuesFailWithTheKeyAndTheReason() {
+        assertThatThrownBy(() -> TriageConfig.of(Map.of("triage.batch.size", "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("triage.batch.size")
+                .hasMessageContaining("0");
+        assertThatThrownBy(() -> TriageConfig.of(Map.of("triage.batch.size", "many")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("triage.batch.size");
+        assertThatThrownBy(() -> TriageConfig.of(Map.of("triage.model.device", "tpu")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auto, cpu, gpu or gpu:N");
+        assertThatThrownBy(() -> TriageConfig.of(Map.of("triage.batch.sise", "8")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown Triage setting");
+    }
+
+    @Test
+    void gpuDevicesAreAccepted() {
+        assertThat(TriageConfig.of(Map.of("triage.model.device", "gpu:1")).getString(TriageConfig.MODEL_DEVICE))
+                .isEqualTo("gpu:1");
+    }
+
+    @Test
+    void markdownTableListsEveryKey() {
+        String table = TriageConfig.markdownTable();
+        for (String key : TriageConfig.DEFINITION.names()) {
+            assertThat(table).contains("`" + key + "`");
+        }
+    }
+}
