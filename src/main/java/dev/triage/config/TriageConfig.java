@@ -44,11 +44,11 @@ public final class TriageConfig extends AbstractConfig {
     public static final String JOIN_GRACE_MS = "triage.join.grace.ms";
     public static final String JOIN_IDLE_CLOSE_MS = "triage.join.idle.close.ms";
 
-    public static final String LIMIT_TEXT_CHARS = "triage.limit.text.chars";
-    public static final String LIMIT_IMAGE_BYTES = "triage.limit.image.bytes";
-    public static final String LIMIT_IMAGE_PIXELS = "triage.limit.image.pixels";
-    public static final String LIMIT_AUDIO_BYTES = "triage.limit.audio.bytes";
-    public static final String LIMIT_AUDIO_SECONDS = "triage.limit.audio.seconds";
+    public static final String LIMIT_TEXT_CHARS = "triage.text.max.chars";
+    public static final String LIMIT_IMAGE_BYTES = "triage.image.max.bytes";
+    public static final String LIMIT_IMAGE_PIXELS = "triage.image.max.pixels";
+    public static final String LIMIT_AUDIO_BYTES = "triage.audio.max.bytes";
+    public static final String LIMIT_AUDIO_SECONDS = "triage.audio.max.seconds";
 
     public static final String INSTANCE_ID = "triage.instance.id";
 
@@ -175,6 +175,24 @@ public final class TriageConfig extends AbstractConfig {
 
     public Duration batchLinger() {
         return Duration.ofMillis(getLong(BATCH_LINGER_MS));
+    }
+
+    public dev.triage.encode.DecodeLimits decodeLimits() {
+        return new dev.triage.encode.DecodeLimits(getInt(LIMIT_TEXT_CHARS), getInt(LIMIT_IMAGE_BYTES),
+                getLong(LIMIT_IMAGE_PIXELS), getInt(LIMIT_AUDIO_BYTES), getDouble(LIMIT_AUDIO_SECONDS));
+    }
+
+    /** The instance name put on predictions: {@code triage.instance.id}, or the host name. */
+    public String instanceId() {
+        String id = getString(INSTANCE_ID);
+        if (!id.isBlank()) {
+            return id;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "triage";
+        }
     }
 
     /** A Markdown table of every Triage setting, for the README and {@code triage config}. */

@@ -1,0 +1,70 @@
+package dev.triage.app;
+
+import dev.triage.config.TriageConfig;
+import dev.triage.topology.ModelService;
+import dev.triage.topology.StreamsSettings;
+import dev.triage.topology.Topics;
+import dev.triage.topology.TriageTopology;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the Triage topology: checks the input topics, starts Kafka Streams, and stops it cleanly. */
+public final class TriageApplication implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TriageApplication.class);
+
+    private final KafkaStreams streams;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Throwable failure;
+
+    public TriageApplication(TriageConfig config, ModelService model) {
+        Topics topics = Topics.from(config);
+        Properties props = StreamsSettings.of(config);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                props.getProperty("bootstrap.servers")))) {
+            int partitions = CoPartitioning.verify(admin, topics.inputs());
+            log.info("input topics {} have {} partitions each", topics.inputs(), partitions);
+        }
+        this.streams = new KafkaStreams(TriageTopology.build(config, topics, model), props);
+        streams.setUncaughtExceptionHandler(e -> {
+            // Bad records never get here (they become dead letters); this is infrastructure failing.
+            log.error("stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            log.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.countDown();
+            }
+        });
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Blocks until the application stops (by {@link #close()} or an unrecoverable error). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+        if (streams.state() == KafkaStreams.State.ERROR) {
+            throw new IllegalStateException("Kafka Streams stopped in ERROR state", failure);
+        }
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        stopped.countDown();
+    }
+}

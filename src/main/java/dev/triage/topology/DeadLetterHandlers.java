@@ -1,0 +1,46 @@
+package dev.triage.topology;
+
+import dev.triage.avro.DeadLetter;
+import dev.triage.avro.DeadLetterStage;
+import dev.triage.config.TriageConfig;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the three Kafka Streams exception handlers share: turning an error and the record's coordinates into a
+ * dead-letter record that Kafka Streams writes in the same transaction as everything else.
+ */
+final class DeadLetterHandlers {
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterHandlers.class);
+
+    private String topic;
+    private String applicationId;
+    private Serde<DeadLetter> serde;
+
+    void configure(Map<String, ?> configs) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> all = (Map<String, Object>) configs;
+        TriageConfig config = TriageConfig.of(all);
+        this.topic = config.topic(TriageConfig.TOPIC_DEAD_LETTER);
+        this.applicationId = String.valueOf(config.all().get("application.id"));
+        this.serde = Topics.valueSerde(DeadLetter.class, config.passThrough());
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value,
+                                                    DeadLetterStage stage, Exception error) {
+        DeadLetter letter = DeadLetters.of(DeadLetters.source(context.topic(), context.partition(), context.offset(),
+                key, value), null, stage, error, applicationId, System.currentTimeMillis());
+        log.warn("dead letter ({}) for {}-{}@{}: {}", stage, context.topic(), context.partition(), context.offset(),
+                letter.getMessage());
+        return List.of(new ProducerRecord<>(topic, null, key, serde.serializer().serialize(topic, letter)));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.triage.topology;
+
+import dev.triage.avro.Modality;
+import dev.triage.encode.DecodeException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/** What the generic encode step needs to know about one modality's events and its encoder. */
+interface ModalityAdapter<E> {
+
+    Modality modality();
+
+    String correlationId(E event);
+
+    String eventId(E event);
+
+    long eventTime(E event);
+
+    List<Modality> expectedModalities(E event);
+
+    /** Decodes and preprocesses the payload into the encoder's input tensor, little-endian. */
+    ByteBuffer preprocess(E event) throws DecodeException;
+
+    /** The event in the Confluent wire format, as the dead-letter topic keeps it. */
+    byte[] rawBytes(String topic, E event);
+
+    /** Runs the modality's encoder on a batch of tensors made by {@link #preprocess}. */
+    float[][] encode(ModelSession session, List<ByteBuffer> tensors) throws Exception;
+}

@@ -1,0 +1,30 @@
+package dev.triage.topology;
+
+import dev.triage.avro.Modality;
+import dev.triage.model.AudioContract;
+import dev.triage.model.ImageContract;
+import dev.triage.model.TextContract;
+import java.util.List;
+
+/** A loaded model bundle, shared by every stream thread; each task opens its own {@link ModelSession}. */
+public interface ModelService extends AutoCloseable {
+
+    String name();
+
+    String version();
+
+    List<String> labels();
+
+    int width(Modality modality);
+
+    TextContract textContract();
+
+    ImageContract imageContract();
+
+    AudioContract audioContract();
+
+    ModelSession openSession();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,255 @@
+package dev.triage.topology;
+
+import dev.triage.avro.DeadLetterStage;
+import dev.triage.avro.Embedding;
+import dev.triage.avro.Modality;
+import dev.triage.avro.PostState;
+import dev.triage.avro.SourceRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The windowed three-way join: brings a post's text, image and audio embeddings together by correlation id and emits
+ * the post exactly once per window. Time is the event time of the embeddings this processor has seen (like a
+ * KStream join's observed stream time), not the task's, so buffering upstream cannot make an event look late. Why not chained KStream outer joins is explained in the README ("Join semantics").
+ *
+ * <p>A post's window opens with the event time {@code t0} of its first embedding to arrive and holds embeddings with
+ * event times in {@code [t0 - window, t0 + window]}. The post is emitted as soon as it is complete (all three
+ * modalities, or all the modalities its producer declared), otherwise when stream time passes
+ * {@code t0 + window + grace}, or, on a partition with no traffic, when that much time has passed by the wall clock
+ * since the partition's last record. After emission the post is remembered until {@code t0 + 2 * window + grace} so
+ * that a duplicate is recognised and a latecomer is dead-lettered, never scored as a second post.
+ */
+final class PostAssembler implements Processor<String, Embedding, String, Result<PostState>> {
+    private static final Logger log = LoggerFactory.getLogger(PostAssembler.class);
+
+    static final String COMPLETE = "complete";
+    static final String EXPECTED_COMPLETE = "expected-complete";
+    static final String WINDOW_CLOSED = "window-closed";
+    static final String IDLE_CLOSED = "idle-closed";
+
+    private final String postsStoreName;
+    private final String timersStoreName;
+    private final long windowMs;
+    private final long graceMs;
+    private final Duration idleClose;
+
+    private ProcessorContext<String, Result<PostState>> context;
+    private KeyValueStore<String, PostState> posts;
+    private KeyValueStore<String, String> timers;
+    private Sensor duplicates;
+    private long observedTime = Long.MIN_VALUE;
+    private long lastRecordWallMs;
+
+    PostAssembler(String postsStoreName, String timersStoreName, Duration window, Duration grace, Duration idleClose) {
+        this.postsStoreName = postsStoreName;
+        this.timersStoreName = timersStoreName;
+        this.windowMs = window.toMillis();
+        this.graceMs = grace.toMillis();
+        this.idleClose = idleClose;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Result<PostState>> context) {
+        this.context = context;
+        this.posts = context.getStateStore(postsStoreName);
+        this.timers = context.getStateStore(timersStoreName);
+        this.lastRecordWallMs = context.currentSystemTimeMs();
+        try (KeyValueIterator<String, PostState> it = posts.all()) {
+            while (it.hasNext()) {
+                observedTime = Math.max(observedTime, it.next().value.getWindowStart());
+            }
+        }
+        String thread = Thread.currentThread().getName();
+        duplicates = context.metrics().addSensor("triage-duplicates-" + context.taskId(),
+                Sensor.RecordingLevel.INFO);
+        duplicates.add(context.metrics().metricsRegistry().metricName("duplicate-events-total",
+                "triage", "Events dropped because the same event (same eventId) was already joined",
+                java.util.Map.of("thread-id", thread, "task-id", context.taskId().toString())), new CumulativeCount());
+        context.schedule(Punctuators.interval(idleClose), PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
+    }
+
+    @Override
+    public void process(Record<String, Embedding> record) {
+        Embedding e = record.value();
+        long t = e.getEventTime().toEpochMilli();
+        lastRecordWallMs = context.currentSystemTimeMs();
+        observedTime = Math.max(observedTime, t);
+        String id = e.getCorrelationId();
+
+        PostState post = posts.get(id);
+        if (post != null && t > post.getWindowStart() + windowMs) {
+            // A new window for the same id: the previous one is finished.
+            if (!post.getClosed()) {
+                emit(post, WINDOW_CLOSED);
+            }
+            forget(post);
+            post = null;
+        }
+        if (post == null) {
+            if (t + windowMs + graceMs < observedTime) {
+                late(e, "its window closed at " + (t + windowMs + graceMs) + " but stream time is " + observedTime);
+            } else {
+                post = PostState.newBuilder().setCorrelationId(id).setWindowStart(t).build();
+                add(post, e);
+            }
+        } else if (t < post.getWindowStart() - windowMs) {
+            late(e, "its event time " + t + " is before its post's window, which opened at "
+                    + post.getWindowStart());
+        } else {
+            Embedding present = get(post, e.getModality());
+            if (present != null && present.getEventId().equals(e.getEventId())) {
+                duplicates.record();
+                log.debug("duplicate {} event {} of post {} dropped", e.getModality(), e.getEventId(), id);
+            } else if (present != null) {
+                late(e, "post already has a " + e.getModality() + " event (" + present.getEventId()
+                        + "); only the first one is used");
+            } else if (post.getClosed()) {
+                late(e, "its post was already scored (" + post.getCloseReason() + ") without " + e.getModality());
+            } else {
+                unschedule(post);
+                add(post, e);
+            }
+        }
+        closeDue(observedTime, WINDOW_CLOSED);
+    }
+
+    private void add(PostState post, Embedding e) {
+        set(post, e);
+        if (post.getExpectedModalities() == null && e.getExpectedModalities() != null) {
+            post.setExpectedModalities(e.getExpectedModalities());
+        }
+        String reason = completeness(post);
+        if (reason != null) {
+            emit(post, reason);
+        }
+        save(post);
+    }
+
+    private static String completeness(PostState post) {
+        Set<Modality> present = present(post);
+        if (present.size() == 3) {
+            return COMPLETE;
+        }
+        List<Modality> expected = post.getExpectedModalities();
+        if (expected != null && !expected.isEmpty() && present.containsAll(expected)) {
+            return EXPECTED_COMPLETE;
+        }
+        return null;
+    }
+
+    private void emit(PostState post, String reason) {
+        post.setClosed(true);
+        post.setCloseReason(reason);
+        post.setClosedAt(context.currentSystemTimeMs());
+        context.forward(new Record<>(post.getCorrelationId(), Result.success(copy(post)), post.getWindowStart()));
+    }
+
+    private void late(Embedding e, String why) {
+        SourceRecord source = e.getSource() != null ? e.getSource() : DeadLetters.source("", -1, -1, null, null);
+        context.forward(new Record<>(e.getCorrelationId(), Result.failure(DeadLetters.of(source,
+                e.getCorrelationId(), DeadLetterStage.JOIN,
+                new LateEventException(e.getModality() + " event " + e.getEventId() + " of post "
+                        + e.getCorrelationId() + " is late: " + why),
+                context.applicationId(), context.currentSystemTimeMs())), e.getEventTime().toEpochMilli()));
+    }
+
+    /** On a quiet partition, lets the wall clock stand in for stream time so partial posts are still scored. */
+    private void closeIdle(long nowWallMs) {
+        long idleMs = nowWallMs - lastRecordWallMs;
+        if (idleMs >= idleClose.toMillis() && observedTime != Long.MIN_VALUE) {
+            closeDue(observedTime + idleMs, IDLE_CLOSED);
+        }
+    }
+
+    private void closeDue(long time, String reason) {
+        if (time < 0) {
+            return;
+        }
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = timers.range(timerKey(0, ""), timerKey(time, "\uffff"))) {
+            it.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, String> timer : due) {
+            timers.delete(timer.key);
+            PostState post = posts.get(timer.value);
+            if (post == null) {
+                continue;
+            }
+            if (!post.getClosed()) {
+                emit(post, reason);
+                save(post);
+            } else {
+                posts.delete(post.getCorrelationId());
+            }
+        }
+    }
+
+    private void save(PostState post) {
+        posts.put(post.getCorrelationId(), post);
+        timers.put(timerKey(timerTime(post), post.getCorrelationId()), post.getCorrelationId());
+    }
+
+    private void unschedule(PostState post) {
+        timers.delete(timerKey(timerTime(post), post.getCorrelationId()));
+    }
+
+    private void forget(PostState post) {
+        unschedule(post);
+        posts.delete(post.getCorrelationId());
+    }
+
+    /** Open posts wake at window close; closed ones when no sibling can arrive without being late. */
+    private long timerTime(PostState post) {
+        long close = post.getWindowStart() + windowMs + graceMs;
+        return post.getClosed() ? close + windowMs : close;
+    }
+
+    private static String timerKey(long time, String id) {
+        return String.format("%019d|%s", Math.max(0, time), id);
+    }
+
+    static Set<Modality> present(PostState post) {
+        Set<Modality> present = EnumSet.noneOf(Modality.class);
+        for (Modality m : Modality.values()) {
+            if (get(post, m) != null) {
+                present.add(m);
+            }
+        }
+        return present;
+    }
+
+    static Embedding get(PostState post, Modality m) {
+        return switch (m) {
+            case TEXT -> post.getText();
+            case IMAGE -> post.getImage();
+            case AUDIO -> post.getAudio();
+        };
+    }
+
+    private static void set(PostState post, Embedding e) {
+        switch (e.getModality()) {
+            case TEXT -> post.setText(e);
+            case IMAGE -> post.setImage(e);
+            case AUDIO -> post.setAudio(e);
+        }
+    }
+
+    private static PostState copy(PostState post) {
+        return PostState.newBuilder(post).build();
+    }
+}

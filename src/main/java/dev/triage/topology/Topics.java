@@ -1,0 +1,51 @@
+package dev.triage.topology;
+
+import dev.triage.avro.AudioEvent;
+import dev.triage.avro.DeadLetter;
+import dev.triage.avro.ImageEvent;
+import dev.triage.avro.Prediction;
+import dev.triage.avro.TextEvent;
+import dev.triage.config.TriageConfig;
+import dev.triage.serde.SpecificAvroSerde;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** Every topic Triage reads or writes, named from the configuration, keyed by correlation id, Avro values. */
+public record Topics(TopicDefinition<String, TextEvent> text,
+                     TopicDefinition<String, ImageEvent> image,
+                     TopicDefinition<String, AudioEvent> audio,
+                     TopicDefinition<String, Prediction> predictions,
+                     TopicDefinition<String, DeadLetter> deadLetters) {
+
+    public static Topics from(TriageConfig config) {
+        Map<String, Object> serdeConfig = config.passThrough();
+        return new Topics(
+                topic(config.topic(TriageConfig.TOPIC_TEXT), TextEvent.class, serdeConfig),
+                topic(config.topic(TriageConfig.TOPIC_IMAGE), ImageEvent.class, serdeConfig),
+                topic(config.topic(TriageConfig.TOPIC_AUDIO), AudioEvent.class, serdeConfig),
+                topic(config.topic(TriageConfig.TOPIC_PREDICTIONS), Prediction.class, serdeConfig),
+                topic(config.topic(TriageConfig.TOPIC_DEAD_LETTER), DeadLetter.class, serdeConfig));
+    }
+
+    public List<String> inputs() {
+        return List.of(text.name(), image.name(), audio.name());
+    }
+
+    public List<String> all() {
+        return List.of(text.name(), image.name(), audio.name(), predictions.name(), deadLetters.name());
+    }
+
+    static <V extends SpecificRecord> Serde<V> valueSerde(Class<V> type, Map<String, Object> config) {
+        SpecificAvroSerde<V> serde = new SpecificAvroSerde<>(type);
+        serde.configure(config, false);
+        return serde;
+    }
+
+    private static <V extends SpecificRecord> TopicDefinition<String, V> topic(String name, Class<V> type,
+                                                                                Map<String, Object> config) {
+        return new TopicDefinition<>(name, Serdes.String(), valueSerde(type, config));
+    }
+}

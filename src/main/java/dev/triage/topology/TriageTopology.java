@@ -1,0 +1,114 @@
+package dev.triage.topology;
+
+import dev.triage.avro.BufferedInput;
+import DeadLetterStage;
+import dev.triage.avro.Embedding;
+import dev.triage.avro.Modality;
+import dev.triage.avro.PostState;
+import dev.triage.avro.Prediction;
+import dev.triage.config.TriageConfig;
+import dev.triage.encode.DecodeLimits;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The Triage topology:
+ * <pre>
+ *   text ─┐
+ *   image ├─ merge ─ encode (decode at once, encode in micro-batches) ─ assemble (windowed 3-way join)
+ *   audio ┘                                                             ─ fuse (micro-batches) ─ predictions
+ *   every step's failures ─ dead letters
+ * </pre>
+ */
+public final class TriageTopology {
+    public static final String ENCODE = "encode";
+    public static final String ASSEMBLE = "assemble";
+    public static final String FUSE = "fuse";
+    static final String ENCODE_BUFFER = "encode-buffer";
+    static final String POSTS = "posts";
+    static final String POST_TIMERS = "post-timers";
+    static final String FUSE_BUFFER = "fuse-buffer";
+
+    private TriageTopology() {}
+
+    public static Topology build(TriageConfig config, Topics topics, ModelService model) {
+        Map<String, Object> serdeConfig = config.passThrough();
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ENCODE_BUFFER),
+                Serdes.Long(), Topics.valueSerde(BufferedInput.class, serdeConfig)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POSTS),
+                Serdes.String(), Topics.valueSerde(PostState.class, serdeConfig)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POST_TIMERS),
+                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(FUSE_BUFFER),
+                Serdes.Long(), Topics.valueSerde(PostState.class, serdeConfig)));
+
+        EventTimeExtractor eventTime = new EventTimeExtractor();
+        KStream<String, ModalityEvent> events = builder
+                .stream(topics.text().name(), topics.text().consumed().withTimestampExtractor(eventTime))
+                .mapValues(e -> new ModalityEvent(Modality.TEXT, e), Named.as("text-events"))
+                .merge(builder.stream(topics.image().name(),
+                                topics.image().consumed().withTimestampExtractor(eventTime))
+                        .mapValues(e -> new ModalityEvent(Modality.IMAGE, e), Named.as("image-events")))
+                .merge(builder.stream(topics.audio().name(),
+                                topics.audio().consumed().withTimestampExtractor(eventTime))
+                        .mapValues(e -> new ModalityEvent(Modality.AUDIO, e), Named.as("audio-events")));
+
+        DecodeLimits limits = config.decodeLimits();
+        List<ModalityAdapter<?>> adapters = List.of(
+                EventAdapter.text(model, limits, topics.text().valueSerde().serializer()),
+                EventAdapter.image(model, limits, topics.image().valueSerde().serializer()),
+                EventAdapter.audio(model, limits, topics.audio().valueSerde().serializer()));
+        KStream<String, Result<Embedding>> embeddings = events.process(
+                () -> new EncodeProcessor(adapters, model, ENCODE_BUFFER, config.batchSize(), config.batchLinger()),
+                Named.as(ENCODE), ENCODE_BUFFER);
+
+        KStream<String, Result<PostState>> posts = successes(embeddings, topics, ENCODE).process(
+                () -> new PostAssembler(POSTS, POST_TIMERS, config.joinWindow(), config.joinGrace(),
+                        config.joinIdleClose()),
+                Named.as(ASSEMBLE), POSTS, POST_TIMERS);
+
+        String instanceId = config.instanceId();
+        KStream<String, Result<Prediction>> predictions = successes(posts, topics, ASSEMBLE).process(
+                () -> new FusionProcessor(model, FUSE_BUFFER, config.batchSize(), config.batchLinger(), instanceId),
+                Named.as(FUSE), FUSE_BUFFER);
+
+        successes(predictions, topics, FUSE).to(topics.predictions().name(), topics.predictions().produced());
+        return builder.build();
+    }
+
+    /** Sends a step's failures to the dead-letter topic and returns its successes. */
+    private static <V> KStream<String, V> successes(KStream<String, Result<V>> results, Topics topics, String step) {
+        Map<String, KStream<String, Result<V>>> branches = results.split(Named.as(step + "-"))
+                .branch((key, result) -> result.isSuccess(), Branched.as("ok"))
+                .defaultBranch(Branched.as("failed"));
+        branches.get(step + "-failed")
+                .mapValues(Result::failure, Named.as(step + "-dead-letter"))
+                .to(topics.deadLetters().name(), topics.deadLetters().produced());
+        return branches.get(step + "-ok").mapValues(Result::value, Named.as(step + "-value"));
+    }
+
+    /** For the exception handlers: which stage a processor node belongs to. */
+    static DeadLetterStage stageOf(String processorNodeId) {
+        if (processorNodeId == null) {
+            return DeadLetterStage.UNKNOWN;
+        }
+        if (processorNodeId.startsWith(ENCODE) || processorNodeId.endsWith("-events")) {
+            return DeadLetterStage.ENCODE;
+        }
+        if (processorNodeId.startsWith(ASSEMBLE)) {
+            return DeadLetterStage.JOIN;
+        }
+        if (processorNodeId.startsWith(FUSE)) {
+            return DeadLetterStage.FUSE;
+        }
+        return DeadLetterStage.UNKNOWN;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.triage.topology;
+
+import dev.triage.avro.Modality;
+import dev.triage.model.AudioContract;
+import dev.triage.model.ImageContract;
+import dev.triage.model.TextContract;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A tiny deterministic stand-in for the model, to test the topology's logic without DJL: each embedding is a few
+ * statistics of its input, and the "fusion head" is a fixed linear map followed by a softmax. An all-black image
+ * makes any batch that contains it fail, like a model error would.
+ */
+final class FakeModelService implements ModelService {
+    static final int WIDTH = 4;
+    static final List<String> LABELS = List.of("safe", "spam", "harassment", "violence");
+
+    final AtomicInteger openSessions = new AtomicInteger();
+    final AtomicInteger fusionCalls = new AtomicInteger();
+    final AtomicInteger largestFusionBatch = new AtomicInteger();
+
+    @Override
+    public String name() {
+        return "fake";
+    }
+
+    @Override
+    public String version() {
+        return "0.0.1";
+    }
+
+    @Override
+    public List<String> labels() {
+        return LABELS;
+    }
+
+    @Override
+    public int width(Modality modality) {
+        return WIDTH;
+    }
+
+    @Override
+    public TextContract textContract() {
+        return new TextContract("hash-ngram-v1", 1024, 16);
+    }
+
+    @Override
+    public ImageContract imageContract() {
+        return new ImageContract(8, "RGB", List.of(0.5, 0.5, 0.5), List.of(0.25, 0.25, 0.25));
+    }
+
+    @Override
+    public AudioContract audioContract() {
+        return new AudioContract(16000, 1600);
+    }
+
+    @Override
+    public ModelSession openSession() {
+        openSessions.incrementAndGet();
+        return new ModelSession() {
+            @Override
+            public float[][] encodeText(List<long[]> tokens) {
+                float[][] out = new float[tokens.size()][];
+                for (int i = 0; i < out.length; i++) {
+                    long[] t = tokens.get(i);
+                    float sum = 0;
+                    int n = 0;
+                    for (long id : t) {
+                        sum += id;
+                        n += id != 0 ? 1 : 0;
+                    }
+                    out[i] = new float[] {n, sum / 1000f, t[0] / 1000f, 1f};
+                }
+                return out;
+            }
+
+            @Override
+            public float[][] encodeImages(List<float[]> pixels) {
+                float[][] out = new float[pixels.size()][];
+                for (int i = 0; i < out.length; i++) {
+                    float[] p = pixels.get(i);
+                    out[i] = stats(p);
+                    if (out[i][3] == out[i][2] && out[i][2] < -1.99f) {
+                        throw new IllegalStateException("poisoned image in batch");
+                    }
+                }
+                return out;
+            }
+
+            @Override
+            public float[][] encodeAudio(List<float[]> waveforms) {
+                float[][] out = new float[waveforms.size()][];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = stats(waveforms.get(i));
+                }
+                return out;
+            }
+
+            @Override
+            public float[][] fuse(float[][] embeddings, float[][] masks) {
+                fusionCalls.incrementAndGet();
+                largestFusionBatch.accumulateAndGet(embeddings.length, Math::max);
+                float[][] out = new float[embeddings.length][LABELS.size()];
+                for (int row = 0; row < embeddings.length; row++) {
+                    double[] logits = new double[LABELS.size()];
+                    for (int j = 0; j < embeddings[row].length; j++) {
+                        logits[j % logits.length] += embeddings[row][j] * (j + 1) * 0.01;
+                    }
+                    for (int m = 0; m < 3; m++) {
+                        logits[m + 1] += masks[row][m];
+                    }
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (double l : logits) {
+                        max = Math.max(max, l);
+                    }
+                    double sum = 0;
+                    for (int k = 0; k < logits.length; k++) {
+                        logits[k] = Math.exp(logits[k] - max);
+                        sum += logits[k];
+                    }
+                    for (int k = 0; k < logits.length; k++) {
+                        out[row][k] = (float) (logits[k] / sum);
+                    }
+                }
+                return out;
+            }
+
+            @Override
+            public void close() {
+                openSessions.decrementAndGet();
+            }
+        };
+    }
+
+    private static float[] stats(float[] v) {
+        double sum = 0;
+        double sq = 0;
+        float min = Float.MAX_VALUE;
+        float max = -Float.MAX_VALUE;
+        for (float x : v) {
+            sum += x;
+            sq += x * x;
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        return new float[] {(float) (sum / v.length), (float) Math.sqrt(sq / v.length), min, max};
+    }
+
+    @Override
+    public void close() {
+    }
+}

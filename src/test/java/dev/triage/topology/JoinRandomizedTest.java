@@ -1,0 +1,115 @@
+package dev.triage.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.triage.avro.DeadLetter;
+import dev.triage.avro.DeadLetterStage;
+import dev.triage.avro.Modality;
+import dev.triage.avro.Prediction;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Thousands of posts with random subsets of modalities, random arrival orders and interleavings across posts,
+ * duplicates of the same event, declared and undeclared modalities, and events later than window + grace: every post
+ * gets exactly one prediction with exactly the modalities that arrived in time, and every late event is
+ * dead-lettered, none silently lost.
+ */
+class JoinRandomizedTest {
+    private static final long WINDOW = 5_000;
+    private static final long GRACE = 1_000;
+    private static final long T0 = 1_700_000_000_000L;
+
+    private record Send(long arrival, String id, Modality modality, long eventTime, List<Modality> expected,
+                        boolean late) {}
+
+    @ParameterizedTest
+    @ValueSource(longs = {1L, 2L, 3L})
+    void everyPostIsScoredExactlyOnceWithTheModalitiesThatArrivedInTime(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int posts = 1500;
+        Map<String, Set<Modality>> expectedPresent = new HashMap<>();
+        List<Send> sends = new ArrayList<>();
+        int lateEvents = 0;
+        for (int i = 0; i < posts; i++) {
+            String id = "post-" + seed + "-" + i;
+            long base = T0 + i * 40L;
+            Set<Modality> present = EnumSet.noneOf(Modality.class);
+            while (present.isEmpty()) {
+                for (Modality m : Modality.values()) {
+                    if (random.nextInt(100) < 60) {
+                        present.add(m);
+                    }
+                }
+            }
+            List<Modality> declared = random.nextInt(100) < 40 ? List.copyOf(present) : null;
+            expectedPresent.put(id, present);
+            for (Modality m : present) {
+                long eventTime = base + random.nextLong(2_000);
+                // Arrival jitter stays within the grace period, so these are out of order but on time.
+                long arrival = eventTime + random.nextLong(GRACE / 2);
+                sends.add(new Send(arrival, id, m, eventTime, declared, false));
+                if (random.nextInt(100) < 10) {
+                    sends.add(new Send(arrival + random.nextLong(300), id, m, eventTime, declared, false));
+                }
+            }
+            Set<Modality> absent = EnumSet.complementOf(EnumSet.copyOf(present));
+            if (!absent.isEmpty() && random.nextInt(100) < 5) {
+                Modality m = absent.iterator().next();
+                long eventTime = base + random.nextLong(2_000);
+                // Arrives long after window + grace of its post.
+                long arrival = eventTime + WINDOW + GRACE + 3_000 + random.nextLong(20_000);
+                sends.add(new Send(arrival, id, m, eventTime, declared, true));
+                lateEvents++;
+            }
+        }
+        sends.sort(Comparator.comparingLong(Send::arrival));
+
+        try (TopologyFixture f = new TopologyFixture(Map.of())) {
+            long lastArrival = sends.get(0).arrival();
+            for (Send s : sends) {
+                switch (s.modality()) {
+                    case TEXT -> f.text.pipeInput(s.id(), TestEvents.text(s.id(), s.eventTime(), s.expected()));
+                    case IMAGE -> f.image.pipeInput(s.id(), TestEvents.image(s.id(), s.eventTime(), s.expected()));
+                    case AUDIO -> f.audio.pipeInput(s.id(), TestEvents.audio(s.id(), s.eventTime(), s.expected()));
+                }
+                // The wall clock moves with the feed, but never far enough for a window to close on the wall clock.
+                long step = Math.min(s.arrival() - lastArrival, 100);
+                lastArrival = s.arrival();
+                if (step > 0) {
+                    f.tick(step);
+                }
+            }
+            f.drain();
+
+            Map<String, List<Prediction>> byPost = new HashMap<>();
+            for (Prediction p : f.predictions.readValuesToList()) {
+                byPost.computeIfAbsent(p.getCorrelationId(), k -> new ArrayList<>()).add(p);
+            }
+            assertThat(byPost.keySet()).isEqualTo(expectedPresent.keySet());
+            byPost.forEach((id, list) -> {
+                assertThat(list).as("predictions of %s", id).hasSize(1);
+                assertThat(new HashSet<>(list.get(0).getModalitiesPresent())).as("modalities of %s", id)
+                        .isEqualTo(expectedPresent.get(id));
+            });
+
+            List<DeadLetter> dead = f.deadLetters.readValuesToList();
+            assertThat(dead).hasSize(lateEvents);
+            assertThat(dead).allSatisfy(d -> {
+                assertThat(d.getStage()).isEqualTo(DeadLetterStage.JOIN);
+                assertThat(d.getErrorClass()).isEqualTo(LateEventException.class.getName());
+                assertThat(d.getTopic()).isNotEmpty();
+                assertThat(d.getOffset()).isGreaterThanOrEqualTo(0L);
+            });
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package dev.triage.topology;
+
+import static dev.triage.avro.Modality.AUDIO;
+import static dev.triage.avro.Modality.IMAGE;
+import static dev.triage.avro.Modality.TEXT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.triage.avro.DeadLetter;
+import dev.triage.avro.DeadLetterStage;
+import dev.triage.avro.LabelScore;
+import dev.triage.avro.Prediction;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TriageTopologyTest {
+    private static final long T = 1_700_000_000_000L;
+    private TopologyFixture f;
+
+    private TopologyFixture fixture(Map<String, Object> overrides) {
+        f = new TopologyFixture(overrides);
+        return f;
+    }
+
+    @AfterEach
+    void close() {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    @Test
+    void completePostIsScoredOnceWithAllModalitiesWithoutWaitingForItsWindow() {
+        fixture(Map.of());
+        f.text.pipeInput("p1", TestEvents.text("p1", T, null));
+        f.image.pipeInput("p1", TestEvents.image("p1", T + 10, null));
+        f.audio.pipeInput("p1", TestEvents.audio("p1", T + 20, null));
+        f.tick(20);
+        f.tick(20);
+
+        List<Prediction> out = f.predictions.readValuesToList();
+        assertThat(out).hasSize(1);
+        Prediction p = out.get(0);
+        assertThat(p.getCorrelationId()).isEqualTo("p1");
+        assertThat(p.getModalitiesPresent()).containsExactly(TEXT, IMAGE, AUDIO);
+        assertThat(p.getModalitiesMissing()).isEmpty();
+        assertThat(p.getModelName()).isEqualTo("fake");
+        assertThat(p.getScores()).extracting(LabelScore::getLabel).containsExactlyElementsOf(FakeModelService.LABELS);
+        float sum = 0;
+        for (LabelScore s : p.getScores()) {
+            sum += s.getScore();
+        }
+        assertThat(sum).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(p.getLabel()).isEqualTo(p.getScores().stream()
+                .max(java.util.Comparator.comparing(LabelScore::getScore)).orElseThrow().getLabel());
+        assertThat(p.getEventTime().toEpochMilli()).isEqualTo(T);
+        assertThat(f.deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void partialPostWaitsForStreamTimeToPassWindowPlusGrace() {
+        fixture(Map.of());
+        f.text.pipeInput("p1", TestEvents.text("p1", T, null));
+        f.tick(20);
+        f.tick(20);
+        assertThat(f.predictions.isEmpty()).isTrue();
+
+        // Traffic of another post moves stream time past p1's window (5 s) + grace (1 s).
+        f.text.pipeInput("p2", TestEvents.text("p2", T + 6_001, null));
+        f.tick(20);
+        f.tick(20);
+        List<Prediction> out = f.predictions.readValuesToList();
+        assertThat(out).extracting(Prediction::getCorrelationId).containsExactly("p1");
+        assertThat(out.get(0).getModalitiesPresent()).containsExactly(TEXT);
+        assertThat(out.get(0).getModalitiesMissing()).containsExactly(IMAGE, AUDIO);
+    }
+
+    @Test
+    void partialPostOnAQuietPartitionIsScoredByTheWallClock() {
+        fixture(Map.of());
+        f.image.pipeInput("p1", TestEvents.image("p1", T, null));
+        f.tick(20);
+        f.tick(20);
+        assertThat(f.predictions.isEmpty()).isTrue();
+        // No more traffic: after window + grace of wall-clock silence the post is closed anyway.
+        for (int i = 0; i < 5; i++) {
+            f.tick(1000);
+        }
+        assertThat(f.predictions.isEmpty()).isTrue();
+        for (int i = 0; i < 3; i++) {
+            f.tick(1000);
+        }
+        List<Prediction> out = f.predictions.readValuesToList();
+        assertThat(out).extracting(Prediction::getCorrelationId).containsExactly("p1");
+        assertThat(out.get(0).getModalitiesPresent()).containsExactly(IMAGE);
+    }
+
+    @Test
+    void postWithDeclaredModalitiesIsScoredAsSoonAsTheyArrive() {
+        fixture(Map.of());
+        List<dev.triage.avro.Modality> expected = List.of(TEXT, AUDIO);
+        f.text.pipeInput("p1", TestEvents.text("p1", T, expected));
+        f.audio.pipeInput("p1", TestEvents.audio("p1", T + 5, expected));
+        f.tick(20);
+        f.tick(20);
+        List<Prediction> out = f.predictions.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getModalitiesPresent()).containsExactly(TEXT, AUDIO);
+        assertThat(out.get(0).getModalitiesMissing()).containsExactly(IMAGE);
+    }
+
+    @Test
+    void undecodableImageIsDeadLetteredAndItsPostScoredWithoutIt() {
+        fixture(Map.of());
+        f.text.pipeInput("p1", TestEvents.text("p1", T, List.of(TEXT, IMAGE)));
+        f.image.pipeInput("p1", TestEvents.image("p1", T, List.of(TEXT, IMAGE), new byte[] {(byte) 0x89, 'P', 'N'}));
+        f.drain();
+
+        List<DeadLetter> dead = f.deadLetters.readValuesToList();
+        assertThat(dead).hasSize(1);
+        DeadLetter d = dead.get(0);
+        assertThat(d.getStage()).isEqualTo(DeadLetterStage.DECODE);
+        assertThat(d.getTopic()).isEqualTo(f.topics.image().name());
+        assertThat(d.getPartition()).isEqualTo(0);
+        assertThat(d.getOffset()).isEqualTo(0L);
+        assertThat(d.getCorrelationId()).isEqualTo("p1");
+        assertThat(d.getErrorClass()).isEqualTo("dev.triage.encode.DecodeException");
+        assertThat(d.getValue()).isNotNull();
+        assertThat(f.topics.image().valueSerde().deserializer().deserialize(f.topics.image().name(),
+                bytes(d.getValue())).getCorrelationId()).isEqualTo("p1");
+
+        List<Prediction> out = f.predictions.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getModalitiesPresent()).containsExactly(TEXT);
+    }
+
+    @Test
+    void bytesThatAreNotTheWireFormatAreDeadLetteredByTheDeserializationHandler() {
+        fixture(Map.of());
+        byte[] garbage = "{\"json\": true}".getBytes();
+        f.rawImage.pipeInput("p9", garbage);
+        f.text.pipeInput("p1", TestEvents.text("p1", T, List.of(TEXT)));
+        f.tick(20);
+        f.tick(20);
+
+        List<DeadLetter> dead = f.deadLetters.readValuesToList();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).getStage()).isEqualTo(DeadLetterStage.DESERIALIZE);
+        assertThat(dead.get(0).getTopic()).isEqualTo(f.topics.image().name());
+        assertThat(bytes(dead.get(0).getValue())).isEqualTo(garbage);
+        assertThat(new String(bytes(dead.get(0).getKey()))).isEqualTo("p9");
+        assertThat(f.predictions.readValuesToList()).extracting(Prediction::getCorrelationId).containsExactly("p1");
+    }
+
+    @Test
+    void keyThatDiffersFromTheCorrelationIdIsRefused() {
+        fixture(Map.of());
+        f.text.pipeInput("other", TestEvents.text("p1", T, List.of(TEXT)));
+        f.drain();
+        List<DeadLetter> dead = f.deadLetters.readValuesToList();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).getMessage()).contains("differs from correlationId");
+        assertThat(f.predictions.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aBatchThatFailsIsSplitSoOnlyTheBadRecordIsDeadLettered() {
+        fixture(Map.of("triage.batch.size", "8"));
+        List<dev.triage.avro.Modality> imageOnly = List.of(IMAGE);
+        // A valid all-black PNG, which the fake model fails on.
+        for (int i = 0; i < 8; i++) {
+            String id = "p" + i;
+            byte[] png = i == 5 ? poisonPng() : TestEvents.png(i);
+            f.image.pipeInput(id, TestEvents.image(id, T + i, imageOnly, png));
+        }
+        f.drain();
+        List<DeadLetter> dead = f.deadLetters.readValuesToList();
+        assertThat(dead).extracting(DeadLetter::getCorrelationId).containsExactly("p5");
+        assertThat(dead.get(0).getStage()).isEqualTo(DeadLetterStage.ENCODE);
+        assertThat(dead.get(0).getMessage()).contains("poisoned");
+        assertThat(dead.get(0).getOffset()).isEqualTo(5L);
+        assertThat(f.predictions.readValuesToList()).extracting(Prediction::getCorrelationId)
+                .containsExactlyInAnyOrder("p0", "p1", "p2", "p3", "p4", "p6", "p7");
+    }
+
+    @Test
+    void postsAreFusedInMicroBatches() {
+        fixture(Map.of("triage.batch.size", "8", "triage.batch.linger.ms", "1000"));
+        for (int i = 0; i < 16; i++) {
+            String id = "p" + i;
+            f.text.pipeInput(id, TestEvents.text(id, T + i, List.of(TEXT)));
+        }
+        f.tick(2000);
+        List<Prediction> out = f.predictions.readValuesToList();
+        assertThat(out).hasSize(16);
+        assertThat(f.model.largestFusionBatch.get()).isEqualTo(8);
+        assertThat(out).allSatisfy(p -> assertThat(p.getTimings().getFuseBatchSize()).isEqualTo(8));
+    }
+
+    @Test
+    void replayingTheSameInputGivesTheSamePredictions() {
+        Map<String, List<LabelScore>> first = runFixedFeed();
+        Map<String, List<LabelScore>> second = runFixedFeed();
+        assertThat(first).hasSize(30).isEqualTo(second);
+    }
+
+    private Map<String, List<LabelScore>> runFixedFeed() {
+        try (TopologyFixture run = new TopologyFixture(Map.of())) {
+            for (int i = 0; i < 30; i++) {
+                String id = "p" + i;
+                run.text.pipeInput(id, TestEvents.text(id, T + i * 100, null));
+                if (i % 2 == 0) {
+                    run.image.pipeInput(id, TestEvents.image(id, T + i * 100 + 3, null));
+                }
+                if (i % 3 == 0) {
+                    run.audio.pipeInput(id, TestEvents.audio(id, T + i * 100 + 7, null));
+                }
+                run.tick(1);
+            }
+            run.drain();
+            return run.predictions.readValuesToList().stream()
+                    .collect(Collectors.toMap(Prediction::getCorrelationId, Prediction::getScores));
+        }
+    }
+
+    private static byte[] poisonPng() {
+        java.awt.image.BufferedImage black = new java.awt.image.BufferedImage(9, 9,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(black, "png", out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+}
