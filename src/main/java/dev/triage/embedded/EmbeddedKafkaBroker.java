@@ -62,6 +62,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final int NODE_ID = 1;
     private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(60);
+    /** Configs the broker derives from its own options; overriding them would break formatting or binding. */
+    private static final Set<String> MANAGED_CONFIGS = Set.of("process.roles", "node.id", "controller.quorum.voters",
+            "controller.quorum.bootstrap.servers", "controller.listener.names", "listeners", "advertised.listeners",
+            "listener.security.protocol.map", "inter.broker.listener.name", "log.dirs", "log.dir",
+            "metadata.log.dir");
 
     private final Path configuredDataDir;
     private final int requestedBrokerPort;
@@ -413,8 +418,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
-        /** Overrides (or adds) one broker config, e.g. {@code log.retention.ms}. */
+        /**
+         * Overrides (or adds) one broker config, e.g. {@code log.retention.ms}.
+         *
+         * @throws IllegalArgumentException for configs the broker manages itself: roles, node id, quorum,
+         *     listeners and directories (use {@link #port}, {@link #controllerPort}, {@link #dataDir})
+         */
         public Builder config(String key, String value) {
+            if (MANAGED_CONFIGS.contains(key)) {
+                throw new IllegalArgumentException(key + " is managed by EmbeddedKafkaBroker and cannot be overridden");
+            }
             overrides.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
             return this;
         }

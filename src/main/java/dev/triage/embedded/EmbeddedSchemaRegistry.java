@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -88,7 +89,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     /** {@code http://HOST:PORT} of the running server. */
     public synchronized String url() {
-        return "http://" + config.host() + ":" + port();
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return "http://" + host + ":" + port();
     }
 
     /** The bound port. */
@@ -155,7 +157,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads() {
+    private static ThreadFactory daemonThreads() {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, "schema-registry-http-" + counter.incrementAndGet());

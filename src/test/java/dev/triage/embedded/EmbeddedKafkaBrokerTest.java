@@ -1,9 +1,11 @@
 package dev.triage.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -28,15 +31,19 @@ import org.junit.jupiter.api.Test;
 class EmbeddedKafkaBrokerTest {
 
     private static EmbeddedKafkaBroker kafka;
+    private static Path tempDataDir;
 
     @BeforeAll
     static void startBroker() {
-        kafka = EmbeddedKafkaBroker.builder().build().start();
+        kafka = EmbeddedKafkaBroker.builder().config("message.max.bytes", "2000000").build().start();
+        tempDataDir = kafka.dataDir();
     }
 
     @AfterAll
-    static void stopBroker() {
+    static void stopBrokerAndCheckTempDirIsGone() {
         kafka.close();
+        assertThat(kafka.isRunning()).isFalse();
+        assertThat(tempDataDir).doesNotExist();
     }
 
     @Test
@@ -110,5 +117,30 @@ class EmbeddedKafkaBrokerTest {
         assumeTrue(other.isPresent(), "this machine has no non-loopback IPv4 address to probe");
         assertThat(NonLoopbackAddress.accepts(other.get(), kafka.port())).isFalse();
         assertThat(NonLoopbackAddress.accepts(other.get(), kafka.controllerPort())).isFalse();
+    }
+
+    @Test
+    void appliesConfigOverrides() throws Exception {
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+        try (Admin admin = kafka.createAdmin()) {
+            var config = admin.describeConfigs(List.of(broker)).all().get().get(broker);
+            assertThat(config.get("message.max.bytes").value()).isEqualTo("2000000");
+            assertThat(config.get("transaction.state.log.min.isr").value()).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void refusesOverridesOfManagedConfigs() {
+        assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().config("listeners", "PLAINTEXT://0.0.0.0:9092"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("listeners");
+    }
+
+    @Test
+    void accessorsFailWhenNotRunning() {
+        EmbeddedKafkaBroker notStarted = EmbeddedKafkaBroker.builder().build();
+        assertThat(notStarted.isRunning()).isFalse();
+        assertThatThrownBy(notStarted::bootstrapServers).isInstanceOf(IllegalStateException.class);
+        notStarted.close();
     }
 }
