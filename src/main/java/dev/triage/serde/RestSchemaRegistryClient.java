@@ -302,12 +302,14 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         return e.status() == SchemaRegistryException.NO_RESPONSE ? "" : "HTTP " + e.status() + ": ";
     }
 
+    /** The I/O failure's type and the first message in its cause chain (HttpClient often leaves them empty). */
     private static String describe(IOException e) {
-        String what = e.getClass().getSimpleName();
-        String message = e.getMessage();
-        if (message == null && e.getCause() != null) {
-            message = e.getCause().toString();
+        String message = null;
+        for (Throwable t = e; t != null && message == null; t = t.getCause()) {
+            message = t.getMessage();
         }
+        String what = e instanceof java.net.ConnectException ? "cannot connect (ConnectException)"
+                : e.getClass().getSimpleName();
         return message == null ? what : what + ": " + message;
     }
 
