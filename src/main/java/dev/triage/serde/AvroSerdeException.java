@@ -61,18 +61,17 @@ public class AvroSerdeException extends SerializationException {
     }
 
     /**
-     * Maps a registry failure met while {@code doing} something: unavailable stays
-     * {@link Reason#REGISTRY_UNAVAILABLE}; a 404 becomes {@code whenNotFound} (when given); anything else
-     * {@link Reason#REGISTRY_ERROR}. The registry message (URL, subject) is kept in the message.
+     * Maps a registry failure met while {@code doing} something: {@link Reason#REGISTRY_UNAVAILABLE} when the
+     * registry could not answer, else {@link Reason#REGISTRY_ERROR}. The registry's message (URL, subject,
+     * status, error code) is kept in the message.
      */
     static AvroSerdeException fromRegistry(SchemaRegistryException e, String topic, boolean isKey, int schemaId,
-            String doing, Reason whenNotFound) {
-        if (e.isUnavailable()) {
-            return new AvroSerdeException(Reason.REGISTRY_UNAVAILABLE, topic, isKey, schemaId,
-                    "registry unavailable while " + doing + ": " + e.getMessage(), e);
-        }
-        Reason reason = e.isNotFound() && whenNotFound != null ? whenNotFound : Reason.REGISTRY_ERROR;
-        return new AvroSerdeException(reason, topic, isKey, schemaId, "failed " + doing + ": " + e.getMessage(), e);
+            String doing) {
+        return e.isUnavailable()
+                ? new AvroSerdeException(Reason.REGISTRY_UNAVAILABLE, topic, isKey, schemaId,
+                        "registry unavailable while " + doing + ": " + e.getMessage(), e)
+                : new AvroSerdeException(Reason.REGISTRY_ERROR, topic, isKey, schemaId,
+                        "failed " + doing + ": " + e.getMessage(), e);
     }
 
     public Reason reason() {
