@@ -1,0 +1,393 @@
+package dev.triage.serde;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link SchemaRegistryClient} over Confluent's REST API ({@code application/vnd.schemaregistry.v1+json}),
+ * with {@link HttpClient} and Jackson.
+ *
+ * <p>Caches: id to schema for ever (ids are immutable), and (subject, schema) to id once registered or looked
+ * up. Listing, version and compatibility calls always go to the registry.
+ *
+ * <p>Failover and retries: each request tries the URLs in turn, starting with the last one that answered.
+ * A connect error, timeout or 5xx moves on to the next URL; when a whole round fails it waits
+ * ({@code retryBackoff}, doubling each round, at most 10 s) and tries again, {@code retries} more rounds.
+ * A 4xx is the request's fault and is thrown at once as a {@link SchemaRegistryException}.
+ */
+public final class RestSchemaRegistryClient implements SchemaRegistryClient {
+    private static final Logger log = LoggerFactory.getLogger(RestSchemaRegistryClient.class);
+
+    public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final String ACCEPT = "application/vnd.schemaregistry.v1+json,"
+            + " application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One registry URL: where to send requests and the Authorization header to send there, if any. */
+    private record Endpoint(String url, String authorization) {}
+
+    private record SubjectSchema(String subject, Schema schema) {}
+
+    private final RegistryConfig config;
+    private final List<Endpoint> endpoints;
+    private final String displayUrls;
+    private final HttpClient http;
+    private final AtomicInteger preferred = new AtomicInteger();
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+
+    public RestSchemaRegistryClient(RegistryConfig config) {
+        if (config.isMock()) {
+            throw new ConfigException(RegistryConfig.URL, config.urls().get(0),
+                    "mock:// URLs are served by MockSchemaRegistryClient (use SchemaRegistryClients.create)");
+        }
+        this.config = config;
+        this.endpoints = config.urls().stream().map(u -> endpoint(u, config)).toList();
+        this.displayUrls = endpoints.stream().map(Endpoint::url).collect(Collectors.joining(","));
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.requestTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    public RegistryConfig config() {
+        return config;
+    }
+
+    @Override
+    public String url() {
+        return displayUrls;
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = idsBySubjectSchema.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        ObjectNode body = schemaBody(schema);
+        body.put("schemaType", "AVRO");
+        JsonNode answer = send("POST", "/subjects/" + segment(subject) + "/versions", body, subject, null);
+        int id = intField(answer, "id", subject, null);
+        idsBySubjectSchema.put(key, id);
+        schemasById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    @Override
+    public RegisteredSchema lookup(String subject, Schema schema) {
+        JsonNode answer = send("POST", "/subjects/" + segment(subject), schemaBody(schema), subject, null);
+        RegisteredSchema found = registered(answer, subject);
+        idsBySubjectSchema.put(new SubjectSchema(subject, schema), found.id());
+        schemasById.putIfAbsent(found.id(), found.schema());
+        return found;
+    }
+
+    @Override
+    public int getId(String subject, Schema schema) {
+        Integer cached = idsBySubjectSchema.get(new SubjectSchema(subject, schema));
+        return cached != null ? cached : lookup(subject, schema).id();
+    }
+
+    @Override
+    public Schema getSchemaById(int id) {
+        Schema cached = schemasById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        String about = "schema id " + id;
+        JsonNode answer = send("GET", "/schemas/ids/" + id, null, null, about);
+        Schema schema = parseSchema(answer, null, about);
+        Schema raced = schemasById.putIfAbsent(id, schema);
+        return raced != null ? raced : schema;
+    }
+
+    @Override
+    public List<String> getAllSubjects() {
+        JsonNode answer = send("GET", "/subjects", null, null, "subject list");
+        List<String> subjects = new ArrayList<>();
+        answer.forEach(n -> subjects.add(n.asText()));
+        return subjects;
+    }
+
+    @Override
+    public List<Integer> getAllVersions(String subject) {
+        JsonNode answer = send("GET", "/subjects/" + segment(subject) + "/versions", null, subject, null);
+        List<Integer> versions = new ArrayList<>();
+        answer.forEach(n -> versions.add(n.asInt()));
+        return versions;
+    }
+
+    @Override
+    public RegisteredSchema getVersion(String subject, int version) {
+        return version(subject, Integer.toString(version));
+    }
+
+    @Override
+    public RegisteredSchema getLatestVersion(String subject) {
+        return version(subject, "latest");
+    }
+
+    @Override
+    public boolean testCompatibility(String subject, Schema schema) {
+        return compatibility(subject, "latest", schema);
+    }
+
+    @Override
+    public boolean testCompatibility(String subject, int version, Schema schema) {
+        return compatibility(subject, Integer.toString(version), schema);
+    }
+
+    private RegisteredSchema version(String subject, String version) {
+        JsonNode answer = send("GET", "/subjects/" + segment(subject) + "/versions/" + version, null, subject,
+                "version " + version);
+        RegisteredSchema found = registered(answer, subject);
+        schemasById.putIfAbsent(found.id(), found.schema());
+        return found;
+    }
+
+    private boolean compatibility(String subject, String version, Schema schema) {
+        JsonNode answer = send("POST", "/compatibility/subjects/" + segment(subject) + "/versions/" + version,
+                schemaBody(schema), subject, "compatibility with version " + version);
+        JsonNode flag = answer.get("is_compatible");
+        if (flag == null || !flag.isBoolean()) {
+            throw malformed(200, "no boolean is_compatible in " + answer, subject, null);
+        }
+        return flag.booleanValue();
+    }
+
+    private RegisteredSchema registered(JsonNode answer, String subject) {
+        String about = "version answer";
+        return new RegisteredSchema(
+                answer.hasNonNull("subject") ? answer.get("subject").asText() : subject,
+                intField(answer, "version", subject, about),
+                intField(answer, "id", subject, about),
+                parseSchema(answer, subject, about));
+    }
+
+    private Schema parseSchema(JsonNode answer, String subject, String about) {
+        JsonNode type = answer.get("schemaType");
+        if (type != null && !type.isNull() && !"AVRO".equals(type.asText())) {
+            throw malformed(200, "registry holds a " + type.asText() + " schema; only AVRO is supported",
+                    subject, about);
+        }
+        JsonNode text = answer.get("schema");
+        if (text == null || !text.isTextual()) {
+            throw malformed(200, "no schema string in " + answer, subject, about);
+        }
+        try {
+            return new Schema.Parser().parse(text.asText());
+        } catch (SchemaParseException e) {
+            throw new SchemaRegistryException(200, SchemaRegistryException.NO_ERROR_CODE,
+                    "registry returned a schema Avro cannot parse: " + e.getMessage(), displayUrls, subject,
+                    about, e);
+        }
+    }
+
+    private int intField(JsonNode answer, String field, String subject, String about) {
+        JsonNode n = answer.get(field);
+        if (n == null || !n.canConvertToInt()) {
+            throw malformed(200, "no integer '" + field + "' in " + answer, subject, about);
+        }
+        return n.intValue();
+    }
+
+    private SchemaRegistryException malformed(int status, String message, String subject, String about) {
+        return new SchemaRegistryException(status, SchemaRegistryException.NO_ERROR_CODE, message, displayUrls,
+                subject, about, null);
+    }
+
+    private static ObjectNode schemaBody(Schema schema) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("schema", schema.toString());
+        return body;
+    }
+
+    /** Sends one request with failover and retries; returns the parsed 2xx body. */
+    private JsonNode send(String method, String path, JsonNode body, String subject, String about) {
+        String payload;
+        try {
+            payload = body == null ? null : JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        int n = endpoints.size();
+        int attempts = 0;
+        SchemaRegistryException lastFailure = null;
+        for (int round = 0; round <= config.retries(); round++) {
+            if (round > 0) {
+                try {
+                    Thread.sleep(backoff(round));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw unavailable(attempts, "interrupted while waiting to retry after: "
+                            + lastFailure.registryMessage(), subject, about, e);
+                }
+            }
+            int first = preferred.get();
+            for (int i = 0; i < n; i++) {
+                int index = (first + i) % n;
+                Endpoint endpoint = endpoints.get(index);
+                attempts++;
+                try {
+                    HttpResponse<String> response = http.send(request(endpoint, method, path, payload),
+                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                    int status = response.statusCode();
+                    if (status < 500) {
+                        preferred.set(index);
+                        if (status >= 200 && status < 300) {
+                            return parseBody(response.body(), status, subject, about, endpoint);
+                        }
+                        throw error(status, response.body(), endpoint.url(), subject, about);
+                    }
+                    lastFailure = error(status, response.body(), endpoint.url(), subject, about);
+                } catch (IOException e) {
+                    lastFailure = new SchemaRegistryException(SchemaRegistryException.NO_RESPONSE,
+                            SchemaRegistryException.NO_ERROR_CODE, describe(e), endpoint.url(), subject,
+                            about, e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw unavailable(attempts, "interrupted", subject, about, e);
+                }
+                log.debug("{} {}{} failed: {}", method, endpoint.url(), path, lastFailure.getMessage());
+            }
+        }
+        throw unavailable(attempts, lastFailure.registryUrl() + " " + statusText(lastFailure)
+                + lastFailure.registryMessage(), subject, about, lastFailure);
+    }
+
+    /** Wait before retry round {@code round} (1-based): the back-off, doubled each round, capped. */
+    private long backoff(int round) {
+        long base = config.retryBackoff().toMillis();
+        return Math.min(base << Math.min(round - 1, 20), Math.max(base, MAX_BACKOFF.toMillis()));
+    }
+
+    private SchemaRegistryException unavailable(int attempts, String lastError, String subject, String about,
+            Throwable cause) {
+        // keep the last 5xx status and code, if that is how it failed, so the exception still reads as unavailable
+        int status = cause instanceof SchemaRegistryException e ? e.status() : SchemaRegistryException.NO_RESPONSE;
+        int code = cause instanceof SchemaRegistryException e ? e.errorCode() : SchemaRegistryException.NO_ERROR_CODE;
+        return new SchemaRegistryException(status, code,
+                "unavailable after " + attempts + " attempt(s); last error: " + lastError, displayUrls, subject,
+                about, cause);
+    }
+
+    private static String statusText(SchemaRegistryException e) {
+        return e.status() == SchemaRegistryException.NO_RESPONSE ? "" : "HTTP " + e.status() + ": ";
+    }
+
+    /** The I/O failure's type and the first message in its cause chain (HttpClient often leaves them empty). */
+    private static String describe(IOException e) {
+        String message = null;
+        for (Throwable t = e; t != null && message == null; t = t.getCause()) {
+            message = t.getMessage();
+        }
+        String what = e instanceof java.net.ConnectException ? "cannot connect (ConnectException)"
+                : e.getClass().getSimpleName();
+        return message == null ? what : what + ": " + message;
+    }
+
+    private HttpRequest request(Endpoint endpoint, String method, String path, String payload) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint.url() + path))
+                .timeout(config.requestTimeout())
+                .header("Accept", ACCEPT);
+        if (endpoint.authorization() != null) {
+            b.header("Authorization", endpoint.authorization());
+        }
+        if (payload == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", CONTENT_TYPE)
+                    .method(method, HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
+        }
+        return b.build();
+    }
+
+    private JsonNode parseBody(String body, int status, String subject, String about, Endpoint endpoint) {
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new SchemaRegistryException(status, SchemaRegistryException.NO_ERROR_CODE,
+                    "answer is not JSON: " + abbreviate(body), endpoint.url(), subject, about, e);
+        }
+    }
+
+    /** Parses Confluent's {@code {"error_code": 40401, "message": "..."}}, or keeps the raw body. */
+    private static SchemaRegistryException error(int status, String body, String url, String subject,
+            String about) {
+        int code = SchemaRegistryException.NO_ERROR_CODE;
+        String message = abbreviate(body);
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node != null && node.isObject()) {
+                if (node.path("error_code").canConvertToInt()) {
+                    code = node.get("error_code").intValue();
+                }
+                if (node.hasNonNull("message")) {
+                    message = node.get("message").asText();
+                }
+            }
+        } catch (JsonProcessingException ignored) {
+            // not Confluent's JSON error body (a proxy's HTML page, say): keep the raw text
+        }
+        if (message.isEmpty()) {
+            message = "(empty body)";
+        }
+        return new SchemaRegistryException(status, code, message, url, subject, about, null);
+    }
+
+    private static String abbreviate(String s) {
+        String t = s == null ? "" : s.strip();
+        return t.length() <= 300 ? t : t.substring(0, 300) + "...";
+    }
+
+    private static String segment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static Endpoint endpoint(String url, RegistryConfig config) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(RegistryConfig.URL, RegistryConfig.withoutUserInfo(url), e.getMessage());
+        }
+        if (uri.getHost() == null) {
+            throw new ConfigException(RegistryConfig.URL, RegistryConfig.withoutUserInfo(url), "no host");
+        }
+        String display = RegistryConfig.withoutUserInfo(url);
+        String userInfo = switch (config.credentialsSource()) {
+            case USER_INFO -> config.userInfo();
+            case URL -> uri.getUserInfo();
+        };
+        String authorization = userInfo == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+        return new Endpoint(display, authorization);
+    }
+}
