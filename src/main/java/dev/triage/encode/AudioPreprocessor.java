@@ -84,7 +84,7 @@ public final class AudioPreprocessor {
         }
         double seconds = (double) layout.frames() / layout.sampleRate();
         if (seconds > limits.maxAudioSeconds()) {
-            throw error(DecodeException.Reason.TOO_LARGE, String.format(Locale.ROOT, "%.1f s exceeds %s=%s",
+            throw error(DecodeException.Reason.TOO_LARGE, String.format(Locale.ROOT, "%.2f s exceeds %s=%s",
                     seconds, DecodeLimits.AUDIO_MAX_SECONDS, trim(limits.maxAudioSeconds())));
         }
         Resampler resampler = Resampler.of(layout.sampleRate(), sampleRate);
