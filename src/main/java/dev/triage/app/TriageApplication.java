@@ -22,7 +22,6 @@ public final class TriageApplication implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile Throwable failure;
 
     public TriageApplication(TriageConfig config, ModelService model) {
         Topics topics = Topics.from(config);
@@ -58,7 +57,7 @@ public final class TriageApplication implements AutoCloseable {
     public void awaitStop() throws InterruptedException {
         stopped.await();
         if (streams.state() == KafkaStreams.State.ERROR) {
-            throw new IllegalStateException("Kafka Streams stopped in ERROR state", failure);
+            throw new IllegalStateException("Kafka Streams stopped in ERROR state (see the log above)");
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -52,6 +51,7 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     private KeyValueStore<String, PostState> posts;
     private KeyValueStore<String, String> timers;
     private Sensor duplicates;
+    private Sensor lateEvents;
     private long observedTime = Long.MIN_VALUE;
     private long lastRecordWallMs;
 
@@ -74,12 +74,11 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
                 observedTime = Math.max(observedTime, it.next().value.getWindowStart());
             }
         }
-        String thread = Thread.currentThread().getName();
-        duplicates = context.metrics().addSensor("triage-duplicates-" + context.taskId(),
+        String entity = "task-" + context.taskId();
+        duplicates = context.metrics().addRateTotalSensor("triage", entity, "duplicate-events",
                 Sensor.RecordingLevel.INFO);
-        duplicates.add(context.metrics().metricsRegistry().metricName("duplicate-events-total",
-                "triage", "Events dropped because the same event (same eventId) was already joined",
-                java.util.Map.of("thread-id", thread, "task-id", context.taskId().toString())), new CumulativeCount());
+        lateEvents = context.metrics().addRateTotalSensor("triage", entity, "late-events",
+                Sensor.RecordingLevel.INFO);
         context.schedule(Punctuators.interval(idleClose), PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
     }
 
@@ -160,6 +159,7 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     }
 
     private void late(Embedding e, String why) {
+        lateEvents.record();
         SourceRecord source = e.getSource() != null ? e.getSource() : DeadLetters.source("", -1, -1, null, null);
         context.forward(new Record<>(e.getCorrelationId(), Result.failure(DeadLetters.of(source,
                 e.getCorrelationId(), DeadLetterStage.JOIN,

@@ -1,7 +1,7 @@
 package dev.triage.topology;
 
 import dev.triage.avro.BufferedInput;
-import DeadLetterStage;
+import dev.triage.avro.DeadLetterStage;
 import dev.triage.avro.Embedding;
 import dev.triage.avro.Modality;
 import dev.triage.avro.PostState;

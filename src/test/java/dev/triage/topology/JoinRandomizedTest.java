@@ -40,6 +40,7 @@ class JoinRandomizedTest {
         Map<String, Set<Modality>> expectedPresent = new HashMap<>();
         List<Send> sends = new ArrayList<>();
         int lateEvents = 0;
+        long feedEnd = T0 + posts * 40L;
         for (int i = 0; i < posts; i++) {
             String id = "post-" + seed + "-" + i;
             long base = T0 + i * 40L;
@@ -63,16 +64,20 @@ class JoinRandomizedTest {
                 }
             }
             Set<Modality> absent = EnumSet.complementOf(EnumSet.copyOf(present));
-            if (!absent.isEmpty() && random.nextInt(100) < 5) {
+            long eventTime = base + random.nextLong(2_000);
+            // Arrives after newer events have moved stream time past its post's window + grace: either while the
+            // scored post is still remembered, or after it was forgotten.
+            long arrival = eventTime + WINDOW + GRACE + 4_000
+                    + (random.nextBoolean() ? random.nextLong(1_000) : 6_000 + random.nextLong(14_000));
+            if (!absent.isEmpty() && random.nextInt(100) < 5 && arrival < feedEnd - 1_000) {
                 Modality m = absent.iterator().next();
-                long eventTime = base + random.nextLong(2_000);
-                // Arrives long after window + grace of its post.
-                long arrival = eventTime + WINDOW + GRACE + 3_000 + random.nextLong(20_000);
                 sends.add(new Send(arrival, id, m, eventTime, declared, true));
                 lateEvents++;
             }
         }
         sends.sort(Comparator.comparingLong(Send::arrival));
+        assertThat(sends.size() - lateEvents - expectedPresent.values().stream().mapToInt(Set::size).sum())
+                .as("the feed has duplicates").isGreaterThan(100);
 
         try (TopologyFixture f = new TopologyFixture(Map.of())) {
             long lastArrival = sends.get(0).arrival();
@@ -103,7 +108,11 @@ class JoinRandomizedTest {
             });
 
             List<DeadLetter> dead = f.deadLetters.readValuesToList();
+            assertThat(lateEvents).as("the feed has late events").isGreaterThan(10);
             assertThat(dead).hasSize(lateEvents);
+            // Both ways of being late occur: while the scored post is remembered, and after it was forgotten.
+            assertThat(dead).anySatisfy(d -> assertThat(d.getMessage()).contains("already scored"));
+            assertThat(dead).anySatisfy(d -> assertThat(d.getMessage()).contains("window closed"));
             assertThat(dead).allSatisfy(d -> {
                 assertThat(d.getStage()).isEqualTo(DeadLetterStage.JOIN);
                 assertThat(d.getErrorClass()).isEqualTo(LateEventException.class.getName());
