@@ -1,0 +1,100 @@
+package dev.triage.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.triage.config.EnvOverrides;
+import dev.triage.config.TriageConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/** docker-compose.yml cannot be run here (no Docker engine), so its wiring is checked by reading it. */
+class DockerComposeTest {
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> services() throws IOException {
+        try (Reader in = Files.newBufferedReader(Path.of("docker-compose.yml"))) {
+            Map<String, Object> doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+            return (Map<String, Object>) doc.get("services");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> service(String name) throws IOException {
+        Map<String, Object> s = (Map<String, Object>) services().get(name);
+        assertThat(s).as("service %s", name).isNotNull();
+        return s;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> env(String name) throws IOException {
+        Map<String, Object> raw = (Map<String, Object>) service(name).get("environment");
+        Map<String, String> out = new java.util.HashMap<>();
+        raw.forEach((k, v) -> out.put(k, String.valueOf(v)));
+        return out;
+    }
+
+    @Test
+    void hasTheServicesTheAppNeeds() throws IOException {
+        assertThat(services()).containsKeys("kafka", "schema-registry", "topics", "triage", "demo-producer");
+        assertThat(String.valueOf(service("kafka").get("image"))).startsWith("apache/kafka:");
+        assertThat(String.valueOf(service("schema-registry").get("image")))
+                .startsWith("confluentinc/cp-schema-registry:");
+        assertThat(service("topics").get("build")).isEqualTo(".");
+        assertThat(service("demo-producer").get("profiles")).isEqualTo(List.of("demo"));
+    }
+
+    @Test
+    void everyLongRunningServiceHasAHealthCheck() throws IOException {
+        for (String name : List.of("kafka", "schema-registry", "triage")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> hc = (Map<String, Object>) service(name).get("healthcheck");
+            assertThat(hc).as("healthcheck of %s", name).containsKey("test");
+        }
+    }
+
+    @Test
+    void kafkaIsKraftWithSingleNodeTransactionsAndAdvertisesTheInternalListener() throws IOException {
+        Map<String, String> kafka = env("kafka");
+        assertThat(kafka).containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
+                .containsEntry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1")
+                .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1");
+        assertThat(kafka.get("KAFKA_ADVERTISED_LISTENERS")).contains("kafka:29092");
+        assertThat(service("kafka").get("ports")).isEqualTo(List.of("9092:9092"));
+        assertThat(service("schema-registry").get("ports")).isEqualTo(List.of("8081:8081"));
+        assertThat(env("schema-registry").get("SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS")).contains("kafka:29092");
+    }
+
+    @Test
+    void triageEnvironmentIsValidConfigurationPointingAtTheComposeServices() throws IOException {
+        for (String name : List.of("topics", "triage", "demo-producer")) {
+            Map<String, String> env = env(name);
+            TriageConfig config = TriageConfig.load(new Properties(), env);
+            assertThat(config.passThrough()).as(name)
+                    .containsEntry("bootstrap.servers", "kafka:29092")
+                    .containsEntry("schema.registry.url", "http://schema-registry:8081");
+        }
+        Map<String, String> triage = env("triage");
+        assertThat(EnvOverrides.from(triage)).containsEntry("processing.guarantee", "exactly_once_v2")
+                .containsEntry("triage.model.dir", "/app/models/reference");
+        assertThat(Path.of("Dockerfile")).exists();
+        assertThat(Files.readString(Path.of("Dockerfile"))).contains("USER triage").contains("triage.jar");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void startOrderFollowsHealth() throws IOException {
+        Map<String, Object> deps = (Map<String, Object>) service("triage").get("depends_on");
+        assertThat((Map<String, Object>) deps.get("topics"))
+                .containsEntry("condition", "service_completed_successfully");
+        assertThat((Map<String, Object>) deps.get("schema-registry")).containsEntry("condition", "service_healthy");
+    }
+}
