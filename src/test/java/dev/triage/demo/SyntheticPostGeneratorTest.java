@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class SyntheticPostGeneratorTest {
-    private static final int COUNT = 400;
+    private static final int COUNT = 300;
     private static final Pattern PROMO = Pattern.compile("\\b(free|prize|winners?|click|offer|deal|bonus|voucher)\\b");
     private static final Pattern INSULT = Pattern.compile("\\b(idiots?|loser|pathetic|moron|stupid|dumb|worthless)\\b");
 
@@ -76,7 +76,7 @@ class SyntheticPostGeneratorTest {
             assertThat(SyntheticLabels.labelOf(p.cues())).as(p.toString()).isEqualTo(p.labelIndex());
         }
         for (int c : counts) {
-            assertThat(c).isBetween(COUNT / 4 - 30, COUNT / 4 + 30);
+            assertThat(c).isBetween(COUNT / 4 - 28, COUNT / 4 + 28);
         }
     }
 
