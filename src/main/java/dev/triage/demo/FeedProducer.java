@@ -1,0 +1,99 @@
+package dev.triage.demo;
+
+import dev.triage.topology.TopicDefinition;
+import dev.triage.topology.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sends a {@link SyntheticFeed} to the input topics at a steady rate: each post's events are serialized with the
+ * topics' Avro serdes (or sent as raw bytes, for the bad ones) with the event time as the record timestamp.
+ */
+public final class FeedProducer implements AutoCloseable {
+    private final KafkaProducer<String, byte[]> producer;
+    private final Topics topics;
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+    public FeedProducer(String bootstrapServers, Topics topics) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.topics = topics;
+    }
+
+    /**
+     * Sends {@code posts} posts (or until {@code deadlineMs}), {@code ratePerSecond} posts a second (0 = as fast as
+     * possible); {@code sent} hears each post with the wall-clock time its last event was handed to the producer.
+     */
+    public int send(SyntheticFeed feed, int posts, double ratePerSecond, long deadlineMs, LongSupplier clock,
+                    BiConsumer<FeedPost, Long> sent) {
+        long start = System.nanoTime();
+        int n = 0;
+        for (; n < posts && clock.getAsLong() < deadlineMs; n++) {
+            if (ratePerSecond > 0) {
+                long due = start + (long) (n * 1e9 / ratePerSecond);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    sleep(Duration.ofNanos(wait));
+                }
+            }
+            FeedPost post = feed.next(clock.getAsLong());
+            for (FeedPost.FeedEvent e : post.events()) {
+                send(e);
+            }
+            sent.accept(post, clock.getAsLong());
+            Exception error = failure.get();
+            if (error != null) {
+                throw new IllegalStateException("producing the demo feed failed: " + error.getMessage(), error);
+            }
+        }
+        producer.flush();
+        return n;
+    }
+
+    private void send(FeedPost.FeedEvent e) {
+        TopicDefinition<String, ?> topic = switch (e.modality()) {
+            case TEXT -> topics.text();
+            case IMAGE -> topics.image();
+            case AUDIO -> topics.audio();
+        };
+        byte[] value = e.rawValue() != null ? e.rawValue() : serialize(topic, e.event());
+        producer.send(new ProducerRecord<>(topic.name(), null, null, e.key(), value), (meta, error) -> {
+            if (error != null) {
+                failure.compareAndSet(null, error);
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> byte[] serialize(TopicDefinition<String, V> topic, Object event) {
+        return topic.valueSerde().serializer().serialize(topic.name(), (V) event);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,165 @@
+package dev.triage.demo;
+
+import dev.triage.avro.AudioEncoding;
+import dev.triage.avro.AudioEvent;
+import dev.triage.avro.ImageEvent;
+import dev.triage.avro.Modality;
+import dev.triage.avro.TextEvent;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Turns {@link SyntheticPostGenerator} posts into the events a producer sends: complete posts, partial posts (one or
+ * two modalities missing) and posts carrying one deliberately bad event, in configurable shares. Deterministic from
+ * the seed; the event time is the caller's.
+ */
+public final class SyntheticFeed {
+    private static final String SOURCE = "triage-demo";
+
+    private final SyntheticPostGenerator generator;
+    private final SplittableRandom random;
+    private final double partialShare;
+    private final double badShare;
+    private final double declareShare;
+
+    public SyntheticFeed(long seed, double partialShare, double badShare, double declareShare) {
+        this.generator = new SyntheticPostGenerator(seed);
+        this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        this.partialShare = partialShare;
+        this.badShare = badShare;
+        this.declareShare = declareShare;
+    }
+
+    public FeedPost next(long eventTimeMs) {
+        SyntheticPost post = generator.next();
+        Set<Modality> valid = EnumSet.allOf(Modality.class);
+        if (random.nextDouble() < partialShare) {
+            List<Modality> all = new ArrayList<>(valid);
+            int drop = 1 + random.nextInt(2);
+            for (int i = 0; i < drop; i++) {
+                valid.remove(all.remove(random.nextInt(all.size())));
+            }
+        }
+        BadEvent bad = null;
+        if (random.nextDouble() < badShare) {
+            bad = BadEvent.values()[random.nextInt(BadEvent.values().length)];
+            valid.remove(bad.modality());
+            if (valid.isEmpty()) {
+                valid.add(bad.modality() == Modality.TEXT ? Modality.IMAGE : Modality.TEXT);
+            }
+        }
+        List<Modality> declared = null;
+        if (random.nextDouble() < declareShare) {
+            Set<Modality> sent = EnumSet.copyOf(valid);
+            if (bad != null) {
+                sent.add(bad.modality());
+            }
+            declared = List.copyOf(sent);
+        }
+        Instant time = Instant.ofEpochMilli(eventTimeMs);
+        String id = post.correlationId();
+        List<FeedPost.FeedEvent> events = new ArrayList<>();
+        for (Modality m : Modality.values()) {
+            if (valid.contains(m)) {
+                events.add(new FeedPost.FeedEvent(m, id, event(post, m, time, declared), null));
+            } else if (bad != null && bad.modality() == m) {
+                events.add(badEvent(post, bad, time, declared));
+            }
+        }
+        shuffle(events);
+        return new FeedPost(id, post.label(), List.copyOf(events), Set.copyOf(valid), bad);
+    }
+
+    private void shuffle(List<FeedPost.FeedEvent> events) {
+        for (int i = events.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            FeedPost.FeedEvent t = events.get(i);
+            events.set(i, events.get(j));
+            events.set(j, t);
+        }
+    }
+
+    private static Object event(SyntheticPost post, Modality m, Instant time, List<Modality> declared) {
+        String id = post.correlationId();
+        return switch (m) {
+            case TEXT -> text(id, post.text(), time, declared);
+            case IMAGE -> image(id, post.image(), post.imageContentType(), time, declared);
+            case AUDIO -> AudioEvent.newBuilder().setCorrelationId(id).setEventId(id + "-audio").setEventTime(time)
+                    .setSource(SOURCE).setAudio(ByteBuffer.wrap(post.audio())).setEncoding(AudioEncoding.WAV)
+                    .setExpectedModalities(declared).build();
+        };
+    }
+
+    private static TextEvent text(String id, String text, Instant time, List<Modality> declared) {
+        return TextEvent.newBuilder().setCorrelationId(id).setEventId(id + "-text").setEventTime(time)
+                .setSource(SOURCE).setText(text).setExpectedModalities(declared).build();
+    }
+
+    private static ImageEvent image(String id, byte[] bytes, String type, Instant time, List<Modality> declared) {
+        return ImageEvent.newBuilder().setCorrelationId(id).setEventId(id + "-image").setEventTime(time)
+                .setSource(SOURCE).setImage(ByteBuffer.wrap(bytes)).setContentType(type)
+                .setExpectedModalities(declared).build();
+    }
+
+    private static FeedPost.FeedEvent badEvent(SyntheticPost post, BadEvent bad, Instant time,
+                                               List<Modality> declared) {
+        String id = post.correlationId();
+        return switch (bad) {
+            case NOT_WIRE_FORMAT -> new FeedPost.FeedEvent(Modality.TEXT, id, null,
+                    ("{\"correlationId\": \"" + id + "\", \"text\": \"not avro\"}").getBytes(StandardCharsets.UTF_8));
+            case UNKNOWN_SCHEMA_ID -> new FeedPost.FeedEvent(Modality.AUDIO, id, null,
+                    new byte[] {0, 0x7f, 0x00, 0x00, 0x01, 2, 4, 6, 8});
+            case TRUNCATED_PNG -> new FeedPost.FeedEvent(Modality.IMAGE, id,
+                    image(id, Arrays.copyOf(post.image(), Math.max(16, post.image().length / 3)),
+                            post.imageContentType(), time, declared), null);
+            case EMPTY_IMAGE -> new FeedPost.FeedEvent(Modality.IMAGE, id,
+                    image(id, new byte[0], "image/png", time, declared), null);
+            case IMAGE_BOMB -> new FeedPost.FeedEvent(Modality.IMAGE, id,
+                    image(id, pngHeader(50_000, 50_000), "image/png", time, declared), null);
+            case WAV_LYING_HEADER -> {
+                byte[] wav = Arrays.copyOf(post.audio(), Math.min(post.audio().length, 64));
+                ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+                b.putShort(22, (short) 0);
+                yield new FeedPost.FeedEvent(Modality.AUDIO, id, AudioEvent.newBuilder().setCorrelationId(id)
+                        .setEventId(id + "-audio").setEventTime(time).setSource(SOURCE)
+                        .setAudio(ByteBuffer.wrap(wav)).setEncoding(AudioEncoding.WAV)
+                        .setExpectedModalities(declared).build(), null);
+            }
+            case EMPTY_TEXT -> new FeedPost.FeedEvent(Modality.TEXT, id, text(id, "   ", time, declared), null);
+            case KEY_MISMATCH -> new FeedPost.FeedEvent(Modality.TEXT, "not-" + id,
+                    text(id, post.text(), time, declared), null);
+        };
+    }
+
+    /** A valid PNG signature and IHDR chunk claiming {@code w x h} pixels, and nothing after it. */
+    static byte[] pngHeader(int w, int h) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 25);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        b.putInt(13).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(w).putInt(h)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b.array(), 12, 17);
+        b.putInt((int) crc.getValue());
+        return b.array();
+    }
+
+    /** For tests and reports: how many bad events of each kind a feed of {@code posts} posts sends. */
+    public static Map<BadEvent, Integer> count(List<FeedPost> posts) {
+        Map<BadEvent, Integer> counts = new java.util.EnumMap<>(BadEvent.class);
+        for (FeedPost p : posts) {
+            if (p.bad() != null) {
+                counts.merge(p.bad(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+}
