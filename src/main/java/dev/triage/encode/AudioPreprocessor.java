@@ -10,14 +10,19 @@ import java.util.Locale;
  * {@code clipSamples} long (the start of the audio, zero-padded when shorter).
  *
  * <ul>
- *   <li>{@link AudioEncoding#WAV}: the file's own header decides the format (see {@link WavReader}); the event's
- *       sampleRate/channels are ignored.</li>
+ *   <li>{@link AudioEncoding#WAV}: the file's own header decides the format; the event's sampleRate/channels are
+ *       ignored. RIFF/WAVE with PCM 8-bit unsigned or 16/24/32-bit signed, or IEEE float 32/64, plain or
+ *       WAVE_FORMAT_EXTENSIBLE; unknown chunks are skipped. A chunk whose size runs past the end of the bytes is an
+ *       {@code INVALID_HEADER}, except a {@code data} size of {@code 0xFFFFFFFF} (streaming writers), which is
+ *       clamped to the bytes there. 1-32 channels, 1 kHz to 768 kHz.</li>
  *   <li>{@link AudioEncoding#PCM_S16LE} / {@link AudioEncoding#PCM_F32LE}: raw interleaved little-endian samples;
  *       the event must give sampleRate and channels. A trailing partial frame is dropped.</li>
  *   <li>Integer samples are scaled by 1/2^(bits-1) (8-bit is unsigned around 128); float samples are clamped to
  *       [-1, 1], NaN reads as 0.</li>
- *   <li>Channels are averaged; the rate is converted by {@link Resampler} (Blackman-windowed sinc, low-passed
- *       below the new Nyquist when downsampling). Only the source samples the clip needs are decoded.</li>
+ *   <li>Channels are averaged. The rate is converted by a Blackman-windowed sinc (12 zero crossings, cutoff at
+ *       0.95 of the lower Nyquist rate so downsampling is band-limited, taps normalized to unit DC gain,
+ *       {@link StrictMath} trigonometry); output is clamped to [-1, 1]. Only the source samples the clip needs are
+ *       decoded, which gives the same result as converting the whole signal and cropping.</li>
  *   <li>Limits: payload bytes, and the full duration in seconds (checked from the header, before decoding).</li>
  * </ul>
  * Thread-safe.

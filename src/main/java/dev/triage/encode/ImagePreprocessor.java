@@ -31,8 +31,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *       1/65535; embedded colour profiles and gamma are ignored (samples are taken as sRGB).</li>
  *   <li>Alpha is composited over white: {@code v = a*c + (1 - a)}.</li>
  *   <li>Resizing is separable, done in double precision, straight to {@code size x size} (aspect ratio not
- *       kept): area averaging along an axis that shrinks, bilinear along one that grows (see
- *       {@link ResampleAxis}). Deterministic.</li>
+ *       kept). Along an axis that shrinks, area averaging: output pixel {@code o} averages the source interval
+ *       {@code [o*src/dst, (o+1)*src/dst)}, partly covered pixels weighted by their coverage (like OpenCV's
+ *       INTER_AREA). Along an axis that keeps its size or grows, bilinear interpolation at source position
+ *       {@code (o+0.5)*src/dst - 0.5}, clamped to the edges. Deterministic.</li>
  * </ul>
  * Thread-safe: every call uses its own decoder.
  */
