@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Real-time multimodal content moderation on Apache Kafka.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {ProduceCommand.class, TopicsCommand.class, RegistryCommand.class, ConfigCommand.class,
+                CommandLine.HelpCommand.class})
 public final class TriageCli implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,136 @@
+package dev.triage.cli;
+
+import dev.triage.avro.AudioEncoding;
+import dev.triage.avro.AudioEvent;
+import dev.triage.avro.ImageEvent;
+import dev.triage.avro.TextEvent;
+import dev.triage.config.TriageConfig;
+import dev.triage.demo.FeedProducer;
+import dev.triage.demo.SyntheticFeed;
+import dev.triage.topology.TopicDefinition;
+import dev.triage.topology.Topics;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "produce", mixinStandardHelpOptions = true,
+        description = "Sends one post made of files, or a synthetic feed, to the input topics.")
+final class ProduceCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    What what;
+
+    static final class What {
+        @ArgGroup(exclusive = false, heading = "One post from files:%n")
+        FilePost files;
+
+        @ArgGroup(exclusive = false, heading = "A synthetic feed:%n")
+        Synthetic synthetic;
+    }
+
+    static final class FilePost {
+        @Option(names = "--id", description = "Correlation id of the post (default: a random UUID).")
+        String id;
+
+        @Option(names = "--text", paramLabel = "TEXT", description = "The post's text.")
+        String text;
+
+        @Option(names = "--image", paramLabel = "FILE", description = "A PNG or JPEG file.")
+        Path image;
+
+        @Option(names = "--audio", paramLabel = "FILE", description = "A WAV file.")
+        Path audio;
+    }
+
+    static final class Synthetic {
+        @Option(names = "--synthetic", required = true, description = "Send a synthetic feed with known labels.")
+        boolean enabled;
+
+        @Option(names = "--posts", defaultValue = "1000", description = "Posts to send (default: ${DEFAULT-VALUE}).")
+        int posts;
+
+        @Option(names = "--rate", defaultValue = "50", description = "Posts per second, 0 = as fast as possible "
+                + "(default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--partial-share", defaultValue = "0.2",
+                description = "Share of posts missing one or two modalities (default: ${DEFAULT-VALUE}).")
+        double partialShare;
+
+        @Option(names = "--bad-share", defaultValue = "0.05",
+                description = "Share of posts carrying one deliberately bad event (default: ${DEFAULT-VALUE}).")
+        double badShare;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        TriageConfig c = config.load();
+        Topics topics = Topics.from(c);
+        String bootstrap = String.valueOf(c.all().get("bootstrap.servers"));
+        if (what.synthetic != null) {
+            Synthetic s = what.synthetic;
+            SyntheticFeed feed = new SyntheticFeed(s.seed, s.partialShare, s.badShare, 0.5);
+            try (FeedProducer producer = new FeedProducer(bootstrap, topics)) {
+                int sent = producer.send(feed, s.posts, s.rate, Long.MAX_VALUE, System::currentTimeMillis,
+                        (post, at) -> { });
+                System.err.println("sent " + sent + " synthetic posts to " + topics.inputs());
+            }
+            return 0;
+        }
+        sendFiles(what.files, topics, bootstrap);
+        return 0;
+    }
+
+    private static void sendFiles(FilePost f, Topics topics, String bootstrap) throws Exception {
+        if (f.text == null && f.image == null && f.audio == null) {
+            throw new IllegalArgumentException("give at least one of --text, --image, --audio");
+        }
+        String id = f.id != null ? f.id : UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024),
+                new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            if (f.text != null) {
+                send(producer, topics.text(), id, TextEvent.newBuilder().setCorrelationId(id).setEventId(id + "-text")
+                        .setEventTime(now).setSource("triage-produce").setText(f.text).build());
+            }
+            if (f.image != null) {
+                send(producer, topics.image(), id, ImageEvent.newBuilder().setCorrelationId(id)
+                        .setEventId(id + "-image").setEventTime(now).setSource("triage-produce")
+                        .setImage(ByteBuffer.wrap(Files.readAllBytes(f.image))).build());
+            }
+            if (f.audio != null) {
+                send(producer, topics.audio(), id, AudioEvent.newBuilder().setCorrelationId(id)
+                        .setEventId(id + "-audio").setEventTime(now).setSource("triage-produce")
+                        .setAudio(ByteBuffer.wrap(Files.readAllBytes(f.audio)))
+                        .setEncoding(AudioEncoding.WAV).build());
+            }
+        }
+        System.err.println("sent post " + id);
+    }
+
+    private static <V> void send(KafkaProducer<String, byte[]> producer, TopicDefinition<String, V> topic, String id,
+                                 V event) throws Exception {
+        producer.send(new ProducerRecord<>(topic.name(), id, topic.valueSerde().serializer().serialize(topic.name(),
+                event))).get(30, TimeUnit.SECONDS);
+    }
+}
