@@ -118,9 +118,11 @@ public final class SyntheticFeed {
                     ("{\"correlationId\": \"" + id + "\", \"text\": \"not avro\"}").getBytes(StandardCharsets.UTF_8));
             case UNKNOWN_SCHEMA_ID -> new FeedPost.FeedEvent(Modality.AUDIO, id, null,
                     new byte[] {0, 0x7f, 0x00, 0x00, 0x01, 2, 4, 6, 8});
-            case TRUNCATED_PNG -> new FeedPost.FeedEvent(Modality.IMAGE, id,
-                    image(id, Arrays.copyOf(post.image(), Math.max(16, post.image().length / 3)),
-                            post.imageContentType(), time, declared), null);
+            case TRUNCATED_PNG -> {
+                byte[] png = asPng(post.image());
+                yield new FeedPost.FeedEvent(Modality.IMAGE, id,
+                        image(id, Arrays.copyOf(png, png.length / 3), "image/png", time, declared), null);
+            }
             case EMPTY_IMAGE -> new FeedPost.FeedEvent(Modality.IMAGE, id,
                     image(id, new byte[0], "image/png", time, declared), null);
             case IMAGE_BOMB -> new FeedPost.FeedEvent(Modality.IMAGE, id,
@@ -138,6 +140,18 @@ public final class SyntheticFeed {
             case KEY_MISMATCH -> new FeedPost.FeedEvent(Modality.TEXT, "not-" + id,
                     text(id, post.text(), time, declared), null);
         };
+    }
+
+    /** The image re-encoded as PNG (a truncated JPEG may still decode; a truncated PNG must not). */
+    private static byte[] asPng(byte[] image) {
+        try {
+            java.awt.image.BufferedImage decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(image));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(decoded, "png", out);
+            return out.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A valid PNG signature and IHDR chunk claiming {@code w x h} pixels, and nothing after it. */

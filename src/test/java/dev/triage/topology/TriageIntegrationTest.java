@@ -1,0 +1,142 @@
+package dev.triage.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.triage.app.TriageApplication;
+import dev.triage.avro.DeadLetter;
+import dev.triage.avro.Modality;
+import dev.triage.avro.Prediction;
+import dev.triage.config.TriageConfig;
+import dev.triage.demo.BadEvent;
+import dev.triage.demo.FeedPost;
+import dev.triage.demo.FeedProducer;
+import dev.triage.demo.SyntheticFeed;
+import dev.triage.embedded.EmbeddedKafkaBroker;
+import dev.triage.embedded.EmbeddedSchemaRegistry;
+import dev.triage.testing.EmbeddedKafkaExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole topology on a real (embedded) broker and registry with exactly-once: 2,000 synthetic posts, complete and
+ * partial, 5% of them carrying a bad event of every kind. Read with read_committed, every valid post has exactly one
+ * prediction with the modalities it was sent with, every bad event exactly one dead letter at the right stage.
+ */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class TriageIntegrationTest {
+    private static final int POSTS = 2_000;
+
+    @Test
+    void everyValidPostGetsOnePredictionAndEveryBadEventOneDeadLetter(EmbeddedKafkaBroker broker,
+            EmbeddedSchemaRegistry registry, @TempDir Path state) throws Exception {
+        Map<String, Object> props = new HashMap<>();
+        props.put("application.id", "triage-it");
+        props.put("bootstrap.servers", broker.bootstrapServers());
+        props.put("schema.registry.url", registry.url());
+        props.put("state.dir", state.toString());
+        props.put("num.stream.threads", "2");
+        props.put("triage.topic.prefix", "it.");
+        props.put("triage.join.window.ms", "2000");
+        props.put("triage.join.grace.ms", "500");
+        props.put("triage.instance.id", "it");
+        TriageConfig config = TriageConfig.of(props);
+        Topics topics = Topics.from(config);
+        for (String topic : topics.all()) {
+            broker.createTopic(topic, 3, Map.of());
+        }
+
+        FakeModelService model = new FakeModelService();
+        Map<String, FeedPost> sent = new HashMap<>();
+        try (TriageApplication app = new TriageApplication(config, model)) {
+            app.start();
+            SyntheticFeed feed = new SyntheticFeed(7, 0.25, 0.05, 0.5);
+            try (FeedProducer producer = new FeedProducer(broker.bootstrapServers(), topics)) {
+                producer.send(feed, POSTS, 0, Long.MAX_VALUE, System::currentTimeMillis,
+                        (post, at) -> sent.put(post.correlationId(), post));
+            }
+            int badEvents = (int) sent.values().stream().filter(p -> p.bad() != null).count();
+            assertThat(new HashSet<>(SyntheticFeed.count(List.copyOf(sent.values())).keySet()))
+                    .as("the feed has bad events of every kind").containsExactlyInAnyOrder(BadEvent.values());
+
+            Map<String, List<Prediction>> predictions = new ConcurrentHashMap<>();
+            List<DeadLetter> deadLetters = new ArrayList<>();
+            readCommitted(broker, topics, POSTS + badEvents, predictions, deadLetters);
+
+            assertThat(predictions.keySet()).isEqualTo(sent.keySet());
+            for (FeedPost post : sent.values()) {
+                List<Prediction> got = predictions.get(post.correlationId());
+                assertThat(got).as("predictions of %s", post.correlationId()).hasSize(1);
+                assertThat(new HashSet<Modality>(got.get(0).getModalitiesPresent()))
+                        .as("modalities of %s", post.correlationId()).isEqualTo(post.validModalities());
+            }
+            assertThat(deadLetters).hasSize(badEvents);
+            Map<String, FeedPost> byKey = new HashMap<>();
+            sent.values().forEach(p -> p.events().forEach(e -> byKey.put(e.key(), p)));
+            for (DeadLetter d : deadLetters) {
+                FeedPost post = byKey.get(new String(bytes(d.getKey()), StandardCharsets.UTF_8));
+                assertThat(post).as("dead letter %s belongs to a sent post", d).isNotNull();
+                assertThat(post.bad()).as("post %s had a bad event", post.correlationId()).isNotNull();
+                assertThat(d.getStage()).as("stage for %s", post.bad()).isEqualTo(post.bad().stage());
+                assertThat(d.getOffset()).isGreaterThanOrEqualTo(0L);
+            }
+            assertThat(model.openSessions.get()).isPositive();
+        }
+        assertThat(Files.exists(state)).isTrue();
+    }
+
+    private static void readCommitted(EmbeddedKafkaBroker broker, Topics topics, int expected,
+                                      Map<String, List<Prediction>> predictions, List<DeadLetter> deadLetters) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.predictions().name(), topics.deadLetters().name()));
+            long deadline = System.currentTimeMillis() + 120_000;
+            int seen = 0;
+            // Read until everything expected is there, then a little longer to catch any duplicate.
+            long quietUntil = Long.MAX_VALUE;
+            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.topic().equals(topics.predictions().name())) {
+                        Prediction p = topics.predictions().valueSerde().deserializer().deserialize(r.topic(),
+                                r.value());
+                        predictions.computeIfAbsent(p.getCorrelationId(), k -> new ArrayList<>()).add(p);
+                    } else {
+                        deadLetters.add(topics.deadLetters().valueSerde().deserializer().deserialize(r.topic(),
+                                r.value()));
+                    }
+                    seen++;
+                }
+                if (seen >= expected && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = System.currentTimeMillis() + 3_000;
+                }
+            }
+        }
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer b) {
+        java.nio.ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+}
