@@ -6,9 +6,12 @@ import dev.triage.topology.StreamsSettings;
 import dev.triage.topology.Topics;
 import dev.triage.topology.TriageTopology;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -22,6 +25,7 @@ public final class TriageApplication implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<Consumer<KafkaStreams.State>> stateListeners = new CopyOnWriteArrayList<>();
 
     public TriageApplication(TriageConfig config, ModelService model) {
         Topics topics = Topics.from(config);
@@ -39,10 +43,16 @@ public final class TriageApplication implements AutoCloseable {
         });
         streams.setStateListener((now, before) -> {
             log.info("Kafka Streams {} -> {}", before, now);
+            stateListeners.forEach(l -> l.accept(now));
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                 stopped.countDown();
             }
         });
+    }
+
+    /** Hears every state change of Kafka Streams (e.g. to maintain a health file). */
+    public void onStateChange(Consumer<KafkaStreams.State> listener) {
+        stateListeners.add(listener);
     }
 
     public void start() {

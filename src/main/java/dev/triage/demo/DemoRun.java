@@ -1,0 +1,208 @@
+package dev.triage.demo;
+
+import dev.triage.app.TriageApplication;
+import dev.triage.avro.DeadLetter;
+import dev.triage.avro.Prediction;
+import dev.triage.config.TriageConfig;
+import dev.triage.embedded.EmbeddedKafkaBroker;
+import dev.triage.embedded.EmbeddedSchemaRegistry;
+import dev.triage.embedded.SchemaRegistryConfig;
+import dev.triage.topology.ModelService;
+import dev.triage.topology.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one process: an embedded KRaft broker and schema registry on 127.0.0.1, the topics, Triage,
+ * a synthetic producer, and a read_committed collector that checks every post against the generator's ground truth.
+ */
+public final class DemoRun {
+    private static final Logger log = LoggerFactory.getLogger(DemoRun.class);
+
+    private final DemoOptions options;
+    private final Map<String, String> overrides;
+    private final Function<TriageConfig, ModelService> models;
+    private final PrintStream out;
+
+    public DemoRun(DemoOptions options, Map<String, String> overrides, Function<TriageConfig, ModelService> models,
+                   PrintStream out) {
+        this.options = options;
+        this.overrides = overrides;
+        this.models = models;
+        this.out = out;
+    }
+
+    /** Runs the demo; the summary says whether every post was accounted for. */
+    public DemoSummary.Summary run() throws Exception {
+        Path state = Files.createTempDirectory("triage-demo-state");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
+             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(
+                     SchemaRegistryConfig.kafka(broker.bootstrapServers())).start()) {
+            Map<String, Object> props = new HashMap<>();
+            props.put("application.id", "triage-demo");
+            props.put("state.dir", state.toString());
+            props.putAll(overrides);
+            props.put("bootstrap.servers", broker.bootstrapServers());
+            props.put("schema.registry.url", registry.url());
+            TriageConfig config = TriageConfig.of(props);
+            Topics topics = Topics.from(config);
+            int partitions = config.getInt(TriageConfig.TOPIC_PARTITIONS);
+            for (String topic : topics.all()) {
+                broker.createTopic(topic, partitions, Map.of());
+            }
+            out.println("Kafka (KRaft) " + broker.bootstrapServers() + " · schema registry " + registry.url()
+                    + " · topics " + topics.all() + " (" + partitions + " partitions)");
+
+            DemoSummary.Summary summary;
+            try (ModelService model = models.apply(config);
+                 TriageApplication app = new TriageApplication(config, model)) {
+                out.println("model " + model.name() + " " + model.version() + " · batch "
+                        + config.batchSize() + " · linger " + config.batchLinger().toMillis() + " ms · window "
+                        + config.joinWindow().toMillis() + " ms + grace " + config.joinGrace().toMillis() + " ms");
+                app.start();
+                summary = sendAndCollect(config, topics, broker.bootstrapServers(), model.labels());
+                if (options.keepRunning()) {
+                    waitForInterrupt(broker, registry, topics);
+                }
+            }
+            return summary;
+        } finally {
+            deleteQuietly(state);
+        }
+    }
+
+    private DemoSummary.Summary sendAndCollect(TriageConfig config, Topics topics, String bootstrap,
+                                               List<String> labels) throws Exception {
+        DemoSummary summary = new DemoSummary(labels);
+        AtomicLong expected = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread collector = new Thread(() -> collect(bootstrap, topics, summary, stop), "demo-collector");
+        collector.setDaemon(true);
+        collector.start();
+
+        long planned = Math.round(options.posts() * (1 + options.badShare()));
+        try (LiveProgress progress = new LiveProgress(summary::snapshot, planned, out);
+             FeedProducer producer = new FeedProducer(bootstrap, topics)) {
+            progress.start();
+            SyntheticFeed feed = new SyntheticFeed(options.seed(), options.partialShare(), options.badShare(), 0.5);
+            long deadline = options.seconds() > 0
+                    ? System.currentTimeMillis() + (long) (options.seconds() * 1000) : Long.MAX_VALUE;
+            producer.send(feed, options.posts(), options.ratePerSecond(), deadline, System::currentTimeMillis,
+                    (post, at) -> {
+                        DemoOutcome.Sent sent = sent(post, at);
+                        expected.addAndGet(sent.expectedOutcomes());
+                        summary.sent(sent);
+                    });
+            // Partial posts are scored once their window closes; allow that plus a margin for the last batches.
+            long patience = config.joinWindow().plus(config.joinGrace()).plus(config.joinIdleClose())
+                    .toMillis() + 30_000;
+            long giveUp = System.currentTimeMillis() + patience;
+            while (summary.snapshot().outcomes() < expected.get() && System.currentTimeMillis() < giveUp) {
+                Thread.sleep(100);
+            }
+            // A moment more, so a duplicate would be seen.
+            Thread.sleep(Math.min(2_000, config.batchLinger().toMillis() * 10 + 500));
+        } finally {
+            stop.set(true);
+            collector.join(10_000);
+        }
+        DemoSummary.Summary result = summary.summary();
+        out.println();
+        out.print(ReportWriter.formatText(result));
+        if (options.reportDir() != null) {
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("posts", options.posts());
+            settings.put("rate", options.ratePerSecond());
+            settings.put("partial_share", options.partialShare());
+            settings.put("bad_share", options.badShare());
+            settings.put("seed", options.seed());
+            settings.put("triage.batch.size", config.batchSize());
+            settings.put("triage.batch.linger.ms", config.batchLinger().toMillis());
+            settings.put("triage.join.window.ms", config.joinWindow().toMillis());
+            settings.put("triage.join.grace.ms", config.joinGrace().toMillis());
+            settings.put("processing.guarantee", config.all().get("processing.guarantee"));
+            settings.put("cores", Runtime.getRuntime().availableProcessors());
+            ReportWriter.write(options.reportDir(), result, settings);
+            out.println("report: " + options.reportDir().resolve(ReportWriter.REPORT_HTML).toAbsolutePath());
+        }
+        return result;
+    }
+
+    static DemoOutcome.Sent sent(FeedPost post, long at) {
+        List<DemoOutcome.BadEvent> bad = new ArrayList<>();
+        if (post.bad() != null) {
+            bad.add(new DemoOutcome.BadEvent(post.bad().modality(), post.bad().name()));
+        }
+        return new DemoOutcome.Sent(post.correlationId(), post.label(), post.validModalities(), bad, at);
+    }
+
+    private static void collect(String bootstrap, Topics topics, DemoSummary summary, AtomicBoolean stop) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "triage-demo-collector");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.predictions().name(), topics.deadLetters().name()));
+            while (!stop.get()) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    long now = System.currentTimeMillis();
+                    if (r.topic().equals(topics.predictions().name())) {
+                        Prediction p = topics.predictions().valueSerde().deserializer().deserialize(r.topic(),
+                                r.value());
+                        summary.predicted(DemoOutcome.Predicted.of(p, now));
+                    } else {
+                        DeadLetter d = topics.deadLetters().valueSerde().deserializer().deserialize(r.topic(),
+                                r.value());
+                        summary.deadLettered(DemoOutcome.DeadLettered.of(d, now));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("demo collector failed", e);
+        }
+    }
+
+    private void waitForInterrupt(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Topics topics)
+            throws InterruptedException {
+        out.println();
+        out.println("Still running (--keep-running); press Ctrl-C to stop.");
+        out.println("  bootstrap.servers   = " + broker.bootstrapServers());
+        out.println("  schema.registry.url = " + registry.url());
+        out.println("  topics              = " + topics.all());
+        out.println("  e.g. kcat -b " + broker.bootstrapServers() + " -C -t " + topics.predictions().name()
+                + " -s value=avro -r " + registry.url() + " -e");
+        CountDownLatch interrupted = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(interrupted::countDown));
+        interrupted.await();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            log.debug("could not delete {}", dir, e);
+        }
+    }
+}
