@@ -1,6 +1,7 @@
 package dev.triage.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.triage.app.TriageApplication;
 import dev.triage.avro.DeadLetter;
@@ -15,7 +16,6 @@ import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.embedded.EmbeddedSchemaRegistry;
 import dev.triage.testing.EmbeddedKafkaExtension;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole topology on a real (embedded) broker and registry with exactly-once: 2,000 synthetic posts, complete and
  * partial, 5% of them carrying a bad event of every kind. Read with read_committed, every valid post has exactly one
- * prediction with the modalities it was sent with, every bad event exactly one dead letter at the right stage.
+ * prediction with the modalities it was sent with, every bad event exactly one dead letter at the right stage; a
+ * replay of the same input into a fresh application id gives the same predictions.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class TriageIntegrationTest {
@@ -45,17 +46,7 @@ class TriageIntegrationTest {
     @Test
     void everyValidPostGetsOnePredictionAndEveryBadEventOneDeadLetter(EmbeddedKafkaBroker broker,
             EmbeddedSchemaRegistry registry, @TempDir Path state) throws Exception {
-        Map<String, Object> props = new HashMap<>();
-        props.put("application.id", "triage-it");
-        props.put("bootstrap.servers", broker.bootstrapServers());
-        props.put("schema.registry.url", registry.url());
-        props.put("state.dir", state.toString());
-        props.put("num.stream.threads", "2");
-        props.put("triage.topic.prefix", "it.");
-        props.put("triage.join.window.ms", "2000");
-        props.put("triage.join.grace.ms", "500");
-        props.put("triage.instance.id", "it");
-        TriageConfig config = TriageConfig.of(props);
+        TriageConfig config = config(broker, registry, state, "triage-it", Map.of());
         Topics topics = Topics.from(config);
         for (String topic : topics.all()) {
             broker.createTopic(topic, 3, Map.of());
@@ -63,6 +54,7 @@ class TriageIntegrationTest {
 
         FakeModelService model = new FakeModelService();
         Map<String, FeedPost> sent = new HashMap<>();
+        Map<String, List<Prediction>> predictions = new ConcurrentHashMap<>();
         try (TriageApplication app = new TriageApplication(config, model)) {
             app.start();
             SyntheticFeed feed = new SyntheticFeed(7, 0.25, 0.05, 0.5);
@@ -70,11 +62,10 @@ class TriageIntegrationTest {
                 producer.send(feed, POSTS, 0, Long.MAX_VALUE, System::currentTimeMillis,
                         (post, at) -> sent.put(post.correlationId(), post));
             }
-            int badEvents = (int) sent.values().stream().filter(p -> p.bad() != null).count();
+            int badEvents = badEvents(sent);
             assertThat(new HashSet<>(SyntheticFeed.count(List.copyOf(sent.values())).keySet()))
                     .as("the feed has bad events of every kind").containsExactlyInAnyOrder(BadEvent.values());
 
-            Map<String, List<Prediction>> predictions = new ConcurrentHashMap<>();
             List<DeadLetter> deadLetters = new ArrayList<>();
             readCommitted(broker, topics, POSTS + badEvents, predictions, deadLetters);
 
@@ -97,7 +88,60 @@ class TriageIntegrationTest {
             }
             assertThat(model.openSessions.get()).isPositive();
         }
-        assertThat(Files.exists(state)).isTrue();
+
+        // Replaying the same input topics into a fresh application id gives the same predictions.
+        TriageConfig replay = config(broker, registry, state, "triage-it-replay", Map.of(
+                "triage.topic.predictions", "replay.predictions", "triage.topic.dead.letter", "replay.dead-letter"));
+        Topics replayTopics = Topics.from(replay);
+        broker.createTopic(replayTopics.predictions().name(), 3, Map.of());
+        broker.createTopic(replayTopics.deadLetters().name(), 3, Map.of());
+        Map<String, List<Prediction>> replayed = new ConcurrentHashMap<>();
+        try (TriageApplication app = new TriageApplication(replay, new FakeModelService())) {
+            app.start();
+            readCommitted(broker, replayTopics, POSTS + badEvents(sent), replayed, new ArrayList<>());
+        }
+        assertThat(replayed.keySet()).isEqualTo(predictions.keySet());
+        predictions.forEach((id, first) -> {
+            Prediction a = first.get(0);
+            Prediction b = replayed.get(id).get(0);
+            assertThat(b.getLabel()).as("label of %s", id).isEqualTo(a.getLabel());
+            assertThat(b.getScores()).as("scores of %s", id).isEqualTo(a.getScores());
+            assertThat(b.getModalitiesPresent()).as("modalities of %s", id).isEqualTo(a.getModalitiesPresent());
+        });
+    }
+
+    @Test
+    void refusesToRunWhenTheInputTopicsAreNotCoPartitioned(EmbeddedKafkaBroker broker,
+            EmbeddedSchemaRegistry registry, @TempDir Path state) {
+        TriageConfig config = config(broker, registry, state, "triage-copart", Map.of("triage.topic.prefix", "cp."));
+        Topics topics = Topics.from(config);
+        broker.createTopic(topics.text().name(), 3, Map.of());
+        broker.createTopic(topics.image().name(), 2, Map.of());
+        broker.createTopic(topics.audio().name(), 3, Map.of());
+        assertThatThrownBy(() -> new TriageApplication(config, new FakeModelService()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not co-partitioned")
+                .hasMessageContaining("cp.posts.image=2");
+    }
+
+    private static TriageConfig config(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path state,
+                                       String applicationId, Map<String, String> overrides) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("application.id", applicationId);
+        props.put("bootstrap.servers", broker.bootstrapServers());
+        props.put("schema.registry.url", registry.url());
+        props.put("state.dir", state.toString());
+        props.put("num.stream.threads", "2");
+        props.put("triage.topic.prefix", "it.");
+        props.put("triage.join.window.ms", "2000");
+        props.put("triage.join.grace.ms", "500");
+        props.put("triage.instance.id", "it");
+        props.putAll(overrides);
+        return TriageConfig.of(props);
+    }
+
+    private static int badEvents(Map<String, FeedPost> sent) {
+        return (int) sent.values().stream().filter(p -> p.bad() != null).count();
     }
 
     private static void readCommitted(EmbeddedKafkaBroker broker, Topics topics, int expected,

@@ -1,0 +1,142 @@
+package dev.triage.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.triage.avro.DeadLetter;
+import dev.triage.avro.DeadLetterStage;
+import dev.triage.config.TriageConfig;
+import dev.triage.serde.AvroSerdeException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.Test;
+
+class DeadLetterHandlersTest {
+    private final Map<String, Object> configs = Map.of(
+            "application.id", "handlers-test",
+            "schema.registry.url", "mock://handlers-" + UUID.randomUUID(),
+            "triage.topic.prefix", "t.");
+    private final Topics topics = Topics.from(TriageConfig.of(configs));
+
+    private static ErrorHandlerContext context(String node) {
+        return new ErrorHandlerContext() {
+            public String topic() {
+                return "t.posts.image";
+            }
+
+            public int partition() {
+                return 2;
+            }
+
+            public long offset() {
+                return 41;
+            }
+
+            public Headers headers() {
+                return new RecordHeaders();
+            }
+
+            public String processorNodeId() {
+                return node;
+            }
+
+            public TaskId taskId() {
+                return new TaskId(0, 2);
+            }
+
+            public long timestamp() {
+                return 0;
+            }
+
+            public byte[] sourceRawKey() {
+                return "p1".getBytes();
+            }
+
+            public byte[] sourceRawValue() {
+                return new byte[] {0, 0, 0, 0, 9};
+            }
+        };
+    }
+
+    private DeadLetter read(ProducerRecord<byte[], byte[]> record) {
+        assertThat(record.topic()).isEqualTo("t.posts.dead-letter");
+        return topics.deadLetters().valueSerde().deserializer().deserialize(record.topic(), record.value());
+    }
+
+    @Test
+    void badBytesBecomeADeserializeDeadLetterWithCoordinatesAndRawBytes() {
+        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
+        handler.configure(configs);
+        byte[] raw = {0x7b, 0x22};
+        DeserializationExceptionHandler.Response response = handler.handleError(context("KSTREAM-SOURCE-0"),
+                new ConsumerRecord<>("t.posts.image", 2, 41, "p1".getBytes(), raw),
+                new AvroSerdeException(AvroSerdeException.Reason.WRONG_MAGIC_BYTE, "t.posts.image", false, -1,
+                        "unknown magic byte 0x7b", null));
+        assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+        List<ProducerRecord<byte[], byte[]>> out = response.deadLetterQueueRecords();
+        assertThat(out).hasSize(1);
+        DeadLetter d = read(out.get(0));
+        assertThat(d.getStage()).isEqualTo(DeadLetterStage.DESERIALIZE);
+        assertThat(d.getTopic()).isEqualTo("t.posts.image");
+        assertThat(d.getPartition()).isEqualTo(2);
+        assertThat(d.getOffset()).isEqualTo(41L);
+        assertThat(d.getValue()).isEqualTo(ByteBuffer.wrap(raw));
+        assertThat(d.getMessage()).contains("magic byte");
+        assertThat(d.getApplicationId()).isEqualTo("handlers-test");
+    }
+
+    @Test
+    void aRegistryOutageFailsTheThreadInsteadOfDeadLetteringAGoodRecord() {
+        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
+        handler.configure(configs);
+        DeserializationExceptionHandler.Response response = handler.handleError(context("src"),
+                new ConsumerRecord<>("t.posts.image", 2, 41, null, new byte[] {0, 0, 0, 0, 1}),
+                new RuntimeException(new AvroSerdeException(AvroSerdeException.Reason.REGISTRY_UNAVAILABLE,
+                        "t.posts.image", false, 1, "registry http://x:8081 unavailable", null)));
+        assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
+        assertThat(response.deadLetterQueueRecords()).isEmpty();
+    }
+
+    @Test
+    void anUnexpectedProcessorErrorIsDeadLetteredWithItsStage() {
+        DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
+        handler.configure(configs);
+        ProcessingExceptionHandler.Response response = handler.handleError(context(TriageTopology.ASSEMBLE),
+                new Record<>("p1", "x", 0L), new IllegalStateException("boom"));
+        assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+        DeadLetter d = read(response.deadLetterQueueRecords().get(0));
+        assertThat(d.getStage()).isEqualTo(DeadLetterStage.JOIN);
+        assertThat(d.getErrorClass()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(d.getValue()).isEqualTo(ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 9}));
+    }
+
+    @Test
+    void productionErrorsAreRetriedDeadLetteredOrFatalByKind() {
+        DeadLetterProductionHandler handler = new DeadLetterProductionHandler();
+        handler.configure(configs);
+        ProducerRecord<byte[], byte[]> prediction = new ProducerRecord<>("t.posts.predictions", "p1".getBytes(),
+                new byte[10]);
+        assertThat(handler.handleError(context("sink"), prediction, new TimeoutException("slow")).result())
+                .isEqualTo(ProductionExceptionHandler.Result.RETRY);
+        ProductionExceptionHandler.Response tooLarge = handler.handleError(context("sink"), prediction,
+                new RecordTooLargeException("too large"));
+        assertThat(tooLarge.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(read(tooLarge.deadLetterQueueRecords().get(0)).getStage()).isEqualTo(DeadLetterStage.PRODUCE);
+        ProducerRecord<byte[], byte[]> deadLetter = new ProducerRecord<>("t.posts.dead-letter", null, new byte[10]);
+        assertThat(handler.handleError(context("sink"), deadLetter, new RecordTooLargeException("x")).result())
+                .isEqualTo(ProductionExceptionHandler.Result.FAIL);
+    }
+}
