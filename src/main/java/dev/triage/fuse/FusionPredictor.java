@@ -1,0 +1,130 @@
+package dev.triage.fuse;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import dev.triage.model.Batches;
+import dev.triage.model.ModelBundle;
+import dev.triage.model.ModelManifest;
+import dev.triage.model.PerThreadPredictors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Scores posts in micro-batches with the bundle's TorchScript fusion head: the concatenated embeddings
+ * {@code [B, Wt+Wi+Wa]} and the modality mask {@code [B, 3]} (order TEXT, IMAGE, AUDIO; 1 = present) give logits
+ * {@code [B, L]}, turned into probabilities with a softmax. Thread-safe; each calling thread gets its own predictor.
+ */
+public final class FusionPredictor implements AutoCloseable {
+
+    private final List<String> labels;
+    private final int textWidth;
+    private final int imageWidth;
+    private final int audioWidth;
+    private final PerThreadPredictors predictors;
+
+    /** A predictor on {@code bundle}'s fusion head; the bundle must outlive it. */
+    public FusionPredictor(ModelBundle bundle) {
+        ModelManifest m = bundle.manifest();
+        this.labels = List.copyOf(m.labels());
+        this.textWidth = m.text().outputWidth();
+        this.imageWidth = m.image().outputWidth();
+        this.audioWidth = m.audio().outputWidth();
+        this.predictors = new PerThreadPredictors(bundle.fusionHead());
+    }
+
+    /** Scores posts given per modality; a missing modality gets a zero embedding and mask 0. */
+    public FusionScores score(List<PostEmbeddings> posts) {
+        float[][] embeddings = new float[posts.size()][];
+        float[][] masks = new float[posts.size()][];
+        for (int r = 0; r < posts.size(); r++) {
+            PostEmbeddings post = posts.get(r);
+            float[] row = new float[inputWidth()];
+            masks[r] = new float[] {
+                place(post.text(), row, 0, textWidth, r, "text"),
+                place(post.image(), row, textWidth, imageWidth, r, "image"),
+                place(post.audio(), row, textWidth + imageWidth, audioWidth, r, "audio")};
+            embeddings[r] = row;
+        }
+        return score(embeddings, masks);
+    }
+
+    /**
+     * Scores concatenated embeddings ({@link #inputWidth()} wide; zeros where a modality is missing) with their
+     * masks (3 wide, 0 or 1). Rows are scored independently.
+     */
+    public FusionScores score(float[][] embeddings, float[][] masks) {
+        if (embeddings.length != masks.length) {
+            throw new IllegalArgumentException(embeddings.length + " embedding rows but " + masks.length + " mask rows");
+        }
+        if (embeddings.length == 0) {
+            return new FusionScores(labels, new float[0][], new float[0][]);
+        }
+        List<float[]> emb = Arrays.asList(embeddings);
+        List<float[]> mask = Arrays.asList(masks);
+        float[][] logits = predictors.run(embeddings.length, m -> new NDList(
+                Batches.floats(m, emb, new Shape(inputWidth()), "embedding"),
+                Batches.floats(m, mask, new Shape(3), "mask")));
+        List<float[]> probabilities = new ArrayList<>(logits.length);
+        for (float[] row : logits) {
+            if (row.length != labels.size()) {
+                throw new IllegalStateException("fusion head returned " + row.length + " logits for "
+                        + labels.size() + " labels");
+            }
+            probabilities.add(softmax(row));
+        }
+        return new FusionScores(labels, logits, probabilities.toArray(new float[0][]));
+    }
+
+    /** Softmax in double precision, max-shifted. */
+    static float[] softmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double[] e = new double[logits.length];
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            e[i] = Math.exp(logits[i] - max);
+            sum += e[i];
+        }
+        float[] p = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            p[i] = (float) (e[i] / sum);
+        }
+        return p;
+    }
+
+    private static float place(float[] embedding, float[] row, int offset, int width, int post, String modality) {
+        if (embedding == null) {
+            return 0f;
+        }
+        if (embedding.length != width) {
+            throw new IllegalArgumentException("post " + post + ": " + modality + " embedding has " + embedding.length
+                    + " values, expected " + width);
+        }
+        System.arraycopy(embedding, 0, row, offset, width);
+        return 1f;
+    }
+
+    /** The labels, in logit order. */
+    public List<String> labels() {
+        return labels;
+    }
+
+    /** Width of the concatenated embedding (text, image, audio). */
+    public int inputWidth() {
+        return textWidth + imageWidth + audioWidth;
+    }
+
+    /** How many threads have their own predictor. */
+    public int predictorCount() {
+        return predictors.predictorCount();
+    }
+
+    /** Closes every thread's predictor. */
+    @Override
+    public void close() {
+        predictors.close();
+    }
+}

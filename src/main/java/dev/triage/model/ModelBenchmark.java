@@ -1,0 +1,100 @@
+package dev.triage.model;
+
+import dev.triage.encode.AudioEncoder;
+import dev.triage.encode.ImageEncoder;
+import dev.triage.encode.TextEncoder;
+import dev.triage.fuse.FusionPredictor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Throughput of the four modules of a bundle on one thread, at batch sizes 1, 8, 32 and 64, with synthetic inputs
+ * of the contracts' shapes. Each measurement warms up first, then runs for a fixed time.
+ *
+ * <pre>java -cp target/triage.jar dev.triage.model.ModelBenchmark [bundleDir] [secondsPerCase] [device] [threads]</pre>
+ * Defaults: models/reference, 3 s, cpu, 1 intra-op thread.
+ */
+public final class ModelBenchmark {
+
+    private static final int[] BATCH_SIZES = {1, 8, 32, 64};
+
+    private ModelBenchmark() {}
+
+    /** Runs the benchmark and prints one line per module and batch size. */
+    public static void main(String[] args) {
+        Path dir = Path.of(args.length > 0 ? args[0] : "models/reference");
+        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3.0;
+        String device = args.length > 2 ? args[2] : "cpu";
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        try (ModelBundle bundle = ModelBundle.load(dir, new RuntimeSettings(device, threads, 1));
+             TextEncoder text = new TextEncoder(bundle);
+             ImageEncoder image = new ImageEncoder(bundle);
+             AudioEncoder audio = new AudioEncoder(bundle);
+             FusionPredictor fusion = new FusionPredictor(bundle)) {
+            ModelManifest m = bundle.manifest();
+            System.out.printf(Locale.ROOT, "bundle %s %s on %s, %d intra-op thread(s), %.1f s per case%n",
+                    m.name(), m.version(), bundle.device(), threads, seconds);
+            System.out.printf(Locale.ROOT, "%-8s %6s %12s %12s%n", "module", "batch", "items/s", "ms/batch");
+            SplittableRandom random = new SplittableRandom(7);
+            for (int batch : BATCH_SIZES) {
+                List<long[]> tokens = new ArrayList<>();
+                List<float[]> pixels = new ArrayList<>();
+                List<float[]> waves = new ArrayList<>();
+                for (int i = 0; i < batch; i++) {
+                    tokens.add(tokens(random, m.text().contract()));
+                    pixels.add(floats(random, 3 * m.image().size() * m.image().size(), 1.0));
+                    waves.add(floats(random, m.audio().clipSamples(), 0.3));
+                }
+                float[][] emb = new float[batch][];
+                float[][] mask = new float[batch][];
+                for (int i = 0; i < batch; i++) {
+                    emb[i] = floats(random, m.fusion().inputWidth(), 1.0);
+                    mask[i] = new float[] {1f, 1f, 1f};
+                }
+                measure("text", batch, seconds, () -> text.encode(tokens));
+                measure("image", batch, seconds, () -> image.encode(pixels));
+                measure("audio", batch, seconds, () -> audio.encode(waves));
+                measure("fusion", batch, seconds, () -> fusion.score(emb, mask));
+            }
+        }
+    }
+
+    private static void measure(String module, int batch, double seconds, Runnable run) {
+        long warmUpEnd = System.nanoTime() + (long) (Math.min(1.0, seconds / 3) * 1e9);
+        while (System.nanoTime() < warmUpEnd) {
+            run.run();
+        }
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long batches = 0;
+        long now;
+        do {
+            run.run();
+            batches++;
+            now = System.nanoTime();
+        } while (now < end);
+        double elapsed = (now - start) / 1e9;
+        System.out.printf(Locale.ROOT, "%-8s %6d %12.1f %12.3f%n",
+                module, batch, batches * batch / elapsed, 1000 * elapsed / batches);
+    }
+
+    private static long[] tokens(SplittableRandom random, TextContract contract) {
+        long[] row = new long[contract.maxTokens()];
+        int length = 4 + random.nextInt(contract.maxTokens() - 3);
+        for (int i = 0; i < length; i++) {
+            row[i] = 1 + random.nextInt(contract.vocabSize() - 1);
+        }
+        return row;
+    }
+
+    private static float[] floats(SplittableRandom random, int n, double scale) {
+        float[] row = new float[n];
+        for (int i = 0; i < n; i++) {
+            row[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
+        }
+        return row;
+    }
+}

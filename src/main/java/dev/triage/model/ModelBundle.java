@@ -1,0 +1,220 @@
+package dev.triage.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.TranslateException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A loaded and validated model bundle: {@code model.json} plus four TorchScript modules (text, image and audio
+ * encoders, fusion head). {@link #load} refuses a bundle it cannot serve with a {@link ModelBundleException} naming
+ * the file: a missing file, unreadable TorchScript, an encoder whose output width differs from model.json (each
+ * module is run once on a zero input of its contract's shape), a fusion input width that is not the sum of the
+ * encoder widths, a label count that differs from the fusion head's output width, an unknown tokenizer.
+ */
+public final class ModelBundle implements AutoCloseable {
+
+    /** Tokenizers the preprocessing implements. */
+    public static final Set<String> KNOWN_TOKENIZERS = Set.of("hash-ngram-v1");
+    /** The fusion mask's column order. */
+    public static final List<String> MASK_ORDER = List.of("TEXT", "IMAGE", "AUDIO");
+
+    private final Path directory;
+    private final ModelManifest manifest;
+    private final Device device;
+    private final TorchModule text;
+    private final TorchModule image;
+    private final TorchModule audio;
+    private final TorchModule fusion;
+
+    private ModelBundle(Path directory, ModelManifest manifest, Device device, List<TorchModule> modules) {
+        this.directory = directory;
+        this.manifest = manifest;
+        this.device = device;
+        this.text = modules.get(0);
+        this.image = modules.get(1);
+        this.audio = modules.get(2);
+        this.fusion = modules.get(3);
+    }
+
+    /** Loads {@code directory} with {@link RuntimeSettings#defaults()}. */
+    public static ModelBundle load(Path directory) {
+        return load(directory, RuntimeSettings.defaults());
+    }
+
+    /** Loads and validates the bundle in {@code directory} onto the device of {@code settings}. */
+    public static ModelBundle load(Path directory, RuntimeSettings settings) {
+        Path manifestFile = directory.resolve(ModelManifest.FILE_NAME);
+        ModelManifest manifest = ModelManifest.read(manifestFile);
+        checkManifest(manifestFile, manifest);
+        Path textFile = moduleFile(directory, manifestFile, "text", manifest.text().file());
+        Path imageFile = moduleFile(directory, manifestFile, "image", manifest.image().file());
+        Path audioFile = moduleFile(directory, manifestFile, "audio", manifest.audio().file());
+        Path fusionFile = moduleFile(directory, manifestFile, "fusion", manifest.fusion().file());
+
+        Engine engine = Djl.init(settings);
+        Device device = settings.resolveDevice(engine);
+        ModelManifest.ImageSpec img = manifest.image();
+        List<TorchModule> modules = new ArrayList<>(4);
+        try {
+            modules.add(TorchModule.load("text_encoder", textFile, device, List.of(
+                    new TorchModule.Input(DataType.INT64, new Shape(manifest.text().maxTokens())))));
+            modules.add(TorchModule.load("image_encoder", imageFile, device, List.of(
+                    new TorchModule.Input(DataType.FLOAT32, new Shape(3, img.size(), img.size())))));
+            modules.add(TorchModule.load("audio_encoder", audioFile, device, List.of(
+                    new TorchModule.Input(DataType.FLOAT32, new Shape(manifest.audio().clipSamples())))));
+            modules.add(TorchModule.load("fusion_head", fusionFile, device, List.of(
+                    new TorchModule.Input(DataType.FLOAT32, new Shape(manifest.fusion().inputWidth())),
+                    new TorchModule.Input(DataType.FLOAT32, new Shape(MASK_ORDER.size())))));
+            checkWidth(modules.get(0), manifest.text().outputWidth(), "text.outputWidth");
+            checkWidth(modules.get(1), img.outputWidth(), "image.outputWidth");
+            checkWidth(modules.get(2), manifest.audio().outputWidth(), "audio.outputWidth");
+            checkFusionWidth(modules.get(3), manifest.labels().size());
+        } catch (RuntimeException e) {
+            modules.forEach(TorchModule::close);
+            throw e;
+        }
+        return new ModelBundle(directory, manifest, device, modules);
+    }
+
+    private static void checkManifest(Path file, ModelManifest m) {
+        List<String> problems = new ArrayList<>();
+        if (m.labels().isEmpty() || new HashSet<>(m.labels()).size() != m.labels().size()) {
+            problems.add("labels must be non-empty and distinct, got " + m.labels());
+        }
+        if (!KNOWN_TOKENIZERS.contains(m.text().tokenizer())) {
+            problems.add("unknown tokenizer '" + m.text().tokenizer() + "' (known: " + KNOWN_TOKENIZERS + ")");
+        }
+        positive(problems, "text.vocabSize", m.text().vocabSize());
+        positive(problems, "text.maxTokens", m.text().maxTokens());
+        positive(problems, "image.size", m.image().size());
+        if (!"RGB".equals(m.image().channelOrder())) {
+            problems.add("image.channelOrder must be RGB, got " + m.image().channelOrder());
+        }
+        if (m.image().mean().size() != 3 || m.image().std().size() != 3
+                || m.image().std().stream().anyMatch(s -> s == null || !(s > 0))) {
+            problems.add("image.mean and image.std need 3 values each, std > 0");
+        }
+        positive(problems, "audio.sampleRate", m.audio().sampleRate());
+        positive(problems, "audio.clipSamples", m.audio().clipSamples());
+        positive(problems, "text.outputWidth", m.text().outputWidth());
+        positive(problems, "image.outputWidth", m.image().outputWidth());
+        positive(problems, "audio.outputWidth", m.audio().outputWidth());
+        int sum = m.text().outputWidth() + m.image().outputWidth() + m.audio().outputWidth();
+        if (m.fusion().inputWidth() != sum) {
+            problems.add("fusion.inputWidth is " + m.fusion().inputWidth() + " but the encoder widths sum to " + sum);
+        }
+        if (!MASK_ORDER.equals(m.fusion().maskOrder())) {
+            problems.add("fusion.maskOrder must be " + MASK_ORDER + ", got " + m.fusion().maskOrder());
+        }
+        if (!problems.isEmpty()) {
+            throw new ModelBundleException(file, String.join("; ", problems));
+        }
+    }
+
+    private static void positive(List<String> problems, String field, int value) {
+        if (value <= 0) {
+            problems.add(field + " must be > 0, got " + value);
+        }
+    }
+
+    private static Path moduleFile(Path directory, Path manifestFile, String section, String name) {
+        Path file = directory.resolve(name).normalize();
+        if (!file.startsWith(directory.normalize()) || file.equals(directory.normalize())) {
+            throw new ModelBundleException(manifestFile, section + ".file '" + name + "' is not a file inside the bundle");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ModelBundleException(file, "missing (" + section + ".file in " + manifestFile.getFileName() + ")");
+        }
+        return file;
+    }
+
+    private static void checkWidth(TorchModule module, int expected, String field) {
+        int width = probe(module);
+        if (width != expected) {
+            throw new ModelBundleException(module.file(),
+                    "output width " + width + " on a zero input, but model.json " + field + " is " + expected);
+        }
+    }
+
+    private static void checkFusionWidth(TorchModule module, int labels) {
+        int width = probe(module);
+        if (width != labels) {
+            throw new ModelBundleException(module.file(),
+                    "output width " + width + " but model.json lists " + labels + " labels");
+        }
+    }
+
+    /** Runs the module on one zero row (for the fusion head: zero embedding, zero mask) and returns its output width. */
+    private static int probe(TorchModule module) {
+        try (NDManager manager = module.manager().newSubManager()) {
+            float[][] out = module.runOnce(module.zeros(manager, 1));
+            if (out.length != 1) {
+                throw new ModelBundleException(module.file(), "returned " + out.length + " rows for one input row");
+            }
+            return out[0].length;
+        } catch (TranslateException | IllegalStateException e) {
+            throw new ModelBundleException(module.file(), "failed on a zero input of shape "
+                    + module.inputs().stream().map(i -> new Shape(1).addAll(i.rowShape()).toString()).toList()
+                    + ": " + TorchModule.rootMessage(e), e);
+        }
+    }
+
+    /** The bundle directory. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The parsed model.json. */
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    /** The labels, in the fusion head's output order. */
+    public List<String> labels() {
+        return manifest.labels();
+    }
+
+    /** The device the modules run on. */
+    public Device device() {
+        return device;
+    }
+
+    /** The text encoder module. */
+    public TorchModule textEncoder() {
+        return text;
+    }
+
+    /** The image encoder module. */
+    public TorchModule imageEncoder() {
+        return image;
+    }
+
+    /** The audio encoder module. */
+    public TorchModule audioEncoder() {
+        return audio;
+    }
+
+    /** The fusion head module. */
+    public TorchModule fusionHead() {
+        return fusion;
+    }
+
+    /** Closes the four modules; close the encoders and predictors that use them first. */
+    @Override
+    public void close() {
+        text.close();
+        image.close();
+        audio.close();
+        fusion.close();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.triage.model;
+
+import java.nio.file.Path;
+
+/** A model bundle that cannot be used: the message names the offending file and what is wrong with it. */
+public final class ModelBundleException extends RuntimeException {
+
+    private final transient Path file;
+
+    /** A problem with {@code file}; the message is {@code "<file>: <problem>"}. */
+    public ModelBundleException(Path file, String problem) {
+        this(file, problem, null);
+    }
+
+    /** A problem with {@code file} caused by {@code cause}. */
+    public ModelBundleException(Path file, String problem, Throwable cause) {
+        super(file + ": " + problem, cause);
+        this.file = file;
+    }
+
+    /** The bundle file at fault (model.json or one of the TorchScript modules). */
+    public Path file() {
+        return file;
+    }
+}

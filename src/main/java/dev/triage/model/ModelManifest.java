@@ -1,0 +1,79 @@
+package dev.triage.model;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A bundle's {@code model.json}: labels, the input contract and output width of each encoder, and the fusion head.
+ * Every field is required and unknown fields are refused. Semantic checks live in {@link ModelBundle}.
+ */
+public record ModelManifest(
+        String name, String version, List<String> labels,
+        TextSpec text, ImageSpec image, AudioSpec audio, FusionSpec fusion) {
+
+    /** The manifest's file name inside a bundle. */
+    public static final String FILE_NAME = "model.json";
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    /** Text encoder: TorchScript file, tokenizer contract, embedding width. */
+    public record TextSpec(String file, String tokenizer, int vocabSize, int maxTokens, int outputWidth) {
+        /** The preprocessing contract. */
+        public TextContract contract() {
+            return new TextContract(tokenizer, vocabSize, maxTokens);
+        }
+    }
+
+    /** Image encoder: TorchScript file, pixel contract, embedding width. */
+    public record ImageSpec(String file, int size, String channelOrder, List<Double> mean, List<Double> std,
+                            int outputWidth) {
+        /** The preprocessing contract. */
+        public ImageContract contract() {
+            return new ImageContract(size, channelOrder, mean, std);
+        }
+    }
+
+    /** Audio encoder: TorchScript file, waveform contract, embedding width. */
+    public record AudioSpec(String file, int sampleRate, int clipSamples, int outputWidth) {
+        /** The preprocessing contract. */
+        public AudioContract contract() {
+            return new AudioContract(sampleRate, clipSamples);
+        }
+    }
+
+    /** Fusion head: TorchScript file, width of the concatenated embedding, order of the mask columns. */
+    public record FusionSpec(String file, int inputWidth, List<String> maskOrder) {}
+
+    /** Parses {@code file}; a missing, unreadable or malformed file is a {@link ModelBundleException} naming it. */
+    public static ModelManifest read(Path file) {
+        try {
+            return MAPPER.readValue(file.toFile(), ModelManifest.class);
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new ModelBundleException(file, "missing", e);
+        } catch (JacksonException e) {
+            throw new ModelBundleException(file, "malformed: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ModelBundleException(file, "unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /** The JSON form, as written into a bundle. */
+    public String toJson() {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(this);
+        } catch (JacksonException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.triage.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One TorchScript module of a bundle, loaded with DJL's PyTorch engine. Knows the per-row shape and type of each
+ * forward argument, so it can build zero inputs (validation, warm-up). Use {@link PerThreadPredictors} to run it.
+ */
+public final class TorchModule implements AutoCloseable {
+
+    /** One forward argument: element type and the shape of one row (without the batch dimension). */
+    public record Input(DataType type, Shape rowShape) {}
+
+    private final String name;
+    private final Path file;
+    private final Model model;
+    private final List<Input> inputs;
+
+    private TorchModule(String name, Path file, Model model, List<Input> inputs) {
+        this.name = name;
+        this.file = file;
+        this.model = model;
+        this.inputs = List.copyOf(inputs);
+    }
+
+    /** Loads {@code file} onto {@code device}; an unreadable file is a {@link ModelBundleException} naming it. */
+    static TorchModule load(String name, Path file, Device device, List<Input> inputs) {
+        Model model = Model.newInstance(name, device, "PyTorch");
+        try {
+            // mapLocation: tensors saved on another device are mapped to this model's device.
+            model.load(file, null, Map.of("mapLocation", "true"));
+            return new TorchModule(name, file, model, inputs);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw new ModelBundleException(file, "unreadable TorchScript: " + rootMessage(e), e);
+        }
+    }
+
+    /** The module's name (text_encoder, image_encoder, audio_encoder, fusion_head). */
+    public String name() {
+        return name;
+    }
+
+    /** The TorchScript file. */
+    public Path file() {
+        return file;
+    }
+
+    /** The device the module runs on. */
+    public Device device() {
+        return model.getNDManager().getDevice();
+    }
+
+    /** Forward arguments, in order. */
+    public List<Input> inputs() {
+        return inputs;
+    }
+
+    /** A new predictor; the caller closes it and uses it from one thread only. */
+    Predictor<NDList, float[][]> newPredictor() {
+        return model.newPredictor(new MatrixTranslator());
+    }
+
+    /** The model's NDManager, parent of every per-thread manager. */
+    NDManager manager() {
+        return model.getNDManager();
+    }
+
+    /** Zero-filled arguments for a batch of {@code batch} rows. */
+    NDList zeros(NDManager manager, int batch) {
+        NDList list = new NDList(inputs.size());
+        for (Input input : inputs) {
+            list.add(manager.zeros(new Shape(batch).addAll(input.rowShape()), input.type()));
+        }
+        return list;
+    }
+
+    /** Runs the module once on {@code arguments} with a throw-away predictor (load-time checks). */
+    float[][] runOnce(NDList arguments) throws TranslateException {
+        try (Predictor<NDList, float[][]> predictor = newPredictor()) {
+            return predictor.predict(arguments);
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + file + ")";
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        // libtorch messages carry a C++ stack trace after the first lines; keep the gist.
+        String[] lines = message.strip().split("\n");
+        return lines.length > 3 ? String.join(" ", List.of(lines).subList(0, 3)) : String.join(" ", lines);
+    }
+}
