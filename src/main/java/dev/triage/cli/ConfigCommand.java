@@ -14,17 +14,22 @@ final class ConfigCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--effective", description = "Print the effective configuration (file + environment + -D).")
     boolean effective;
 
     @Override
     public Integer call() {
+        java.io.PrintWriter out = spec.commandLine().getOut();
         if (!effective) {
-            System.out.print(TriageConfig.markdownTable());
+            out.print(TriageConfig.markdownTable());
+            out.flush();
             return 0;
         }
         Map<String, Object> all = new TreeMap<>(config.load().all());
-        all.forEach((k, v) -> System.out.println(k + "=" + (k.contains("password") || k.contains("user.info")
+        all.forEach((k, v) -> out.println(k + "=" + (k.contains("password") || k.contains("user.info")
                 ? "[hidden]" : v)));
         return 0;
     }

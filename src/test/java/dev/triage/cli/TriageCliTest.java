@@ -1,0 +1,65 @@
+package dev.triage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class TriageCliTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = TriageCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"demo", "run", "produce", "topics", "registry", "config"})
+    void everyCommandHasHelp(String command) {
+        assertThat(run(command, "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: triage " + command);
+    }
+
+    @Test
+    void topLevelHelpListsTheCommands() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("demo", "run", "produce", "topics", "registry", "config");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertThat(run("no-such-command")).isEqualTo(2);
+        assertThat(run("demo", "--no-such-option")).isEqualTo(2);
+        assertThat(run("produce")).isEqualTo(2);
+        assertThat(err.toString()).contains("Usage:");
+    }
+
+    @Test
+    void runtimeFailuresExitWithOneAndOneLineNamingTheCause() {
+        assertThat(run("config", "--effective", "-D", "triage.batch.size=0")).isEqualTo(1);
+        String[] lines = err.toString().strip().split("\n");
+        assertThat(lines).hasSize(1);
+        assertThat(lines[0]).startsWith("triage: ").contains("triage.batch.size");
+    }
+
+    @Test
+    void configPrintsTheSettingsTable() {
+        assertThat(run("config")).isZero();
+        assertThat(out.toString()).isEqualTo(dev.triage.config.TriageConfig.markdownTable());
+    }
+
+    @Test
+    void effectiveConfigurationShowsOverridesAndHidesSecrets() {
+        assertThat(run("config", "--effective", "-D", "triage.batch.size=7", "-D",
+                "basic.auth.user.info=alice:secret")).isZero();
+        assertThat(out.toString()).contains("triage.batch.size=7").contains("basic.auth.user.info=[hidden]")
+                .doesNotContain("secret");
+    }
+}
