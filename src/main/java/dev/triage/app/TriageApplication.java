@@ -63,6 +63,19 @@ public final class TriageApplication implements AutoCloseable {
         return streams;
     }
 
+    /** Blocks until Kafka Streams is RUNNING (tasks assigned), or fails after {@code timeout}. */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING
+                    || System.nanoTime() > deadline) {
+                throw new IllegalStateException("Kafka Streams is " + streams.state() + ", not RUNNING, after "
+                        + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** Blocks until the application stops (by {@link #close()} or an unrecoverable error). */
     public void awaitStop() throws InterruptedException {
         stopped.await();

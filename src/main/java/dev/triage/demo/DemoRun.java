@@ -79,7 +79,12 @@ public final class DemoRun {
                 out.println("model " + model.name() + " " + model.version() + " · batch "
                         + config.batchSize() + " · linger " + config.batchLinger().toMillis() + " ms · window "
                         + config.joinWindow().toMillis() + " ms + grace " + config.joinGrace().toMillis() + " ms");
+                long starting = System.currentTimeMillis();
                 app.start();
+                app.awaitRunning(Duration.ofSeconds(60));
+                out.println("Triage running after " + (System.currentTimeMillis() - starting) + " ms; sending "
+                        + options.posts() + " posts" + (options.ratePerSecond() > 0
+                        ? " at " + options.ratePerSecond() + "/s" : " as fast as possible"));
                 summary = sendAndCollect(config, topics, broker.bootstrapServers(), model.labels());
                 if (options.keepRunning()) {
                     waitForInterrupt(broker, registry, topics);
