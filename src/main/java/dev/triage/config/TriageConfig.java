@@ -99,7 +99,12 @@ public final class TriageConfig extends AbstractConfig {
             "schema.registry.url", "http://127.0.0.1:8081",
             "processing.guarantee", "exactly_once_v2",
             "commit.interval.ms", "100",
-            "max.poll.interval.ms", "300000");
+            "max.poll.interval.ms", "300000",
+            // Batches and windows are flushed by wall-clock punctuators, which run between polls: a short poll
+            // keeps them on time when traffic is light (the Kafka default of 100 ms adds up to 100 ms per stage).
+            "poll.ms", "10",
+            // One stream thread per core, each with single-threaded predictors, uses the machine best.
+            "num.stream.threads", String.valueOf(Runtime.getRuntime().availableProcessors()));
 
     private final Map<String, Object> all;
 

@@ -167,6 +167,8 @@ public final class DemoRun {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "triage-demo-collector");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // The broker answers a read_committed fetch when a transaction commits only at the fetch wait's end.
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topics.predictions().name(), topics.deadLetters().name()));
