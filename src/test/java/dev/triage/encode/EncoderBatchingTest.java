@@ -1,0 +1,122 @@
+package dev.triage.encode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.triage.model.Fixtures;
+import dev.triage.model.ModelBundle;
+import dev.triage.model.TestBundles;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Batching behaviour of the DJL encoders: batch invariance, determinism, one predictor per thread, validation. */
+class EncoderBatchingTest {
+
+    private static final int BATCH = 32;
+    private static TextEncoder text;
+    private static ImageEncoder image;
+    private static AudioEncoder audio;
+    private static Fixtures fixtures;
+
+    @BeforeAll
+    static void open() {
+        ModelBundle bundle = TestBundles.reference();
+        text = new TextEncoder(bundle);
+        image = new ImageEncoder(bundle);
+        audio = new AudioEncoder(bundle);
+        fixtures = Fixtures.of(TestBundles.REFERENCE);
+    }
+
+    @AfterAll
+    static void close() {
+        text.close();
+        image.close();
+        audio.close();
+    }
+
+    @Test
+    void textRowAloneEqualsRowInBatchOf32() {
+        assertBatchInvariant(fixtures.tokens(BATCH), text::encode);
+    }
+
+    @Test
+    void imageRowAloneEqualsRowInBatchOf32() {
+        assertBatchInvariant(fixtures.images(BATCH), image::encode);
+    }
+
+    @Test
+    void audioRowAloneEqualsRowInBatchOf32() {
+        assertBatchInvariant(fixtures.audio(BATCH), audio::encode);
+    }
+
+    @Test
+    void sameInputGivesBitIdenticalOutput() {
+        assertThat(text.encode(fixtures.tokens(7))).isEqualTo(text.encode(fixtures.tokens(7)));
+        assertThat(image.encode(fixtures.images(7))).isEqualTo(image.encode(fixtures.images(7)));
+        assertThat(audio.encode(fixtures.audio(7))).isEqualTo(audio.encode(fixtures.audio(7)));
+    }
+
+    @Test
+    void textWithoutTokensEncodesToZero() {
+        float[][] out = text.encode(List.of(new long[text.contract().maxTokens()]));
+        assertThat(out[0]).hasSize(text.outputWidth()).containsOnly(0f);
+    }
+
+    @Test
+    void secondThreadGetsItsOwnPredictorWithTheSameResults() throws Exception {
+        List<float[]> pixels = fixtures.images(3);
+        float[][] here = image.encode(pixels);
+        int before = image.predictorCount();
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            float[][] there = other.submit(() -> image.encode(pixels)).get();
+            assertThat(image.predictorCount()).isEqualTo(before + 1);
+            assertThat(there).isEqualTo(here);
+            other.submit(() -> image.encode(pixels)).get();
+            assertThat(image.predictorCount()).as("the same thread reuses its predictor").isEqualTo(before + 1);
+        } finally {
+            other.shutdown();
+        }
+        image.encode(pixels);
+        assertThat(image.predictorCount()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void emptyBatchGivesNoRows() {
+        assertThat(text.encode(List.of())).isEmpty();
+        assertThat(audio.encode(List.of())).isEmpty();
+    }
+
+    @Test
+    void rowsOfTheWrongLengthOrVocabularyAreRefused() {
+        assertThatThrownBy(() -> audio.encode(List.of(new float[10])))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected 16000 values, got 10");
+        long[] tokens = new long[text.contract().maxTokens()];
+        tokens[0] = text.contract().vocabSize();
+        assertThatThrownBy(() -> text.encode(List.of(tokens)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside [0, 8192)");
+    }
+
+    @Test
+    void closedEncoderRefusesWork() {
+        try (ImageEncoder closing = new ImageEncoder(TestBundles.reference())) {
+            closing.encode(fixtures.images(1));
+            closing.close();
+            assertThatThrownBy(() -> closing.encode(fixtures.images(1))).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    private static <T> void assertBatchInvariant(List<T> rows, Function<List<T>, float[][]> encode) {
+        float[][] batch = encode.apply(rows);
+        float[][] alone = new float[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            alone[i] = encode.apply(List.of(rows.get(i)))[0];
+        }
+        assertThat(Fixtures.maxAbsDiff(alone, batch)).isLessThanOrEqualTo(1e-6);
+    }
+}

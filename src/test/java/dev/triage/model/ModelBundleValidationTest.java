@@ -1,0 +1,122 @@
+package dev.triage.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ModelBundle.load refuses each kind of broken bundle with a message naming the file at fault. */
+class ModelBundleValidationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] FILES =
+            {"model.json", "text_encoder.pt", "image_encoder.pt", "audio_encoder.pt", "fusion_head.pt"};
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void copyReferenceBundle() throws IOException {
+        for (String file : FILES) {
+            Files.copy(TestBundles.REFERENCE.resolve(file), dir.resolve(file));
+        }
+    }
+
+    @Test
+    void intactCopyLoads() {
+        try (ModelBundle bundle = load()) {
+            assertThat(bundle.labels()).containsExactly("safe", "spam", "harassment", "violence");
+            assertThat(bundle.manifest().fusion().inputWidth()).isEqualTo(384);
+        }
+    }
+
+    @Test
+    void missingModuleFile() throws IOException {
+        Files.delete(dir.resolve("audio_encoder.pt"));
+        assertRefused("audio_encoder.pt", "missing");
+    }
+
+    @Test
+    void missingManifest() throws IOException {
+        Files.delete(dir.resolve("model.json"));
+        assertRefused("model.json", "missing");
+    }
+
+    @Test
+    void unreadableTorchScript() throws IOException {
+        Files.writeString(dir.resolve("image_encoder.pt"), "not a TorchScript archive");
+        assertRefused("image_encoder.pt", "unreadable TorchScript");
+    }
+
+    @Test
+    void encoderOutputWidthDiffersFromManifest() throws IOException {
+        editManifest(m -> {
+            m.withObjectProperty("text").put("outputWidth", 64);
+            m.withObjectProperty("fusion").put("inputWidth", 320);
+        });
+        assertRefused("text_encoder.pt", "output width 128 on a zero input, but model.json text.outputWidth is 64");
+    }
+
+    @Test
+    void fusionInputWidthIsNotTheSumOfEncoderWidths() throws IOException {
+        editManifest(m -> m.withObjectProperty("fusion").put("inputWidth", 400));
+        assertRefused("model.json", "fusion.inputWidth is 400 but the encoder widths sum to 384");
+    }
+
+    @Test
+    void labelCountDiffersFromFusionOutputWidth() throws IOException {
+        editManifest(m -> m.withArrayProperty("labels").remove(3));
+        assertRefused("fusion_head.pt", "output width 4 but model.json lists 3 labels");
+    }
+
+    @Test
+    void unknownTokenizer() throws IOException {
+        editManifest(m -> m.withObjectProperty("text").put("tokenizer", "sentencepiece-v9"));
+        assertRefused("model.json", "unknown tokenizer 'sentencepiece-v9'");
+    }
+
+    @Test
+    void moduleThatDoesNotAcceptTheContractShape() throws IOException {
+        editManifest(m -> m.withObjectProperty("text").put("file", "audio_encoder.pt"));
+        assertRefused("audio_encoder.pt", "failed on a zero input of shape [(1, 48)]");
+    }
+
+    @Test
+    void manifestWithMissingField() throws IOException {
+        editManifest(m -> m.withObjectProperty("audio").remove("clipSamples"));
+        assertRefused("model.json", "malformed");
+    }
+
+    @Test
+    void moduleFileOutsideTheBundle() throws IOException {
+        editManifest(m -> m.withObjectProperty("fusion").put("file", "../fusion_head.pt"));
+        assertRefused("model.json", "not a file inside the bundle");
+    }
+
+    private ModelBundle load() {
+        return ModelBundle.load(dir, RuntimeSettings.cpu(1));
+    }
+
+    private void assertRefused(String file, String problem) {
+        assertThatThrownBy(this::load)
+                .isInstanceOf(ModelBundleException.class)
+                .hasMessageStartingWith(dir.resolve(file) + ": ")
+                .hasMessageContaining(problem)
+                .satisfies(e -> assertThat(((ModelBundleException) e).file()).isEqualTo(dir.resolve(file)));
+    }
+
+    private void editManifest(Consumer<ObjectNode> edit) throws IOException {
+        Path file = dir.resolve("model.json");
+        ObjectNode manifest = (ObjectNode) JSON.readTree(file.toFile());
+        edit.accept(manifest);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), manifest);
+    }
+}
