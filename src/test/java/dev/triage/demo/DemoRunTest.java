@@ -1,0 +1,47 @@
+package dev.triage.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.triage.app.BundleModelService;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A short demo with the shipped reference model, end to end on the embedded broker and registry. */
+class DemoRunTest {
+
+    @Test
+    void shortDemoAccountsForEveryPostAndWritesTheReport(@TempDir Path report) throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        DemoOptions options = new DemoOptions(120, 40, 0, 0.25, 0.1, 5, report, false);
+        DemoSummary.Summary summary = new DemoRun(options,
+                Map.of("triage.join.window.ms", "1000", "triage.join.grace.ms", "200"),
+                BundleModelService::load, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+
+        DemoSummary.Counts counts = summary.counts();
+        assertThat(counts.postsSent()).isEqualTo(120);
+        assertThat(counts.predictions()).isEqualTo(counts.validPosts());
+        assertThat(counts.deadLetters()).isEqualTo(counts.badEventsSent());
+        assertThat(counts.badEventsSent()).isPositive();
+        assertThat(counts.postsMissing()).isZero();
+        assertThat(counts.postsDuplicated()).isZero();
+        assertThat(summary.everyPostAccountedFor()).isTrue();
+        // The shipped model scores complete synthetic posts almost perfectly.
+        assertThat(summary.accuracyComplete().value()).isGreaterThan(0.9);
+
+        JsonNode json = new ObjectMapper().readTree(report.resolve("summary.json").toFile());
+        assertThat(json.get("posts").asLong()).isEqualTo(120);
+        assertThat(json.get("predictions").asLong()).isEqualTo(counts.predictions());
+        assertThat(json.get("dead_letters").asLong()).isEqualTo(counts.deadLetters());
+        assertThat(json.get("latency_ms").get("p99").asLong()).isPositive();
+        assertThat(Files.readString(report.resolve("report.html"))).contains("<svg");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Demo summary");
+    }
+}
