@@ -104,11 +104,10 @@ class EncoderBatchingTest {
 
     @Test
     void closedEncoderRefusesWork() {
-        try (ImageEncoder closing = new ImageEncoder(TestBundles.reference())) {
-            closing.encode(fixtures.images(1));
-            closing.close();
-            assertThatThrownBy(() -> closing.encode(fixtures.images(1))).isInstanceOf(IllegalStateException.class);
-        }
+        ImageEncoder closing = new ImageEncoder(TestBundles.reference());
+        closing.encode(fixtures.images(1));
+        closing.close();
+        assertThatThrownBy(() -> closing.encode(fixtures.images(1))).isInstanceOf(IllegalStateException.class);
     }
 
     private static <T> void assertBatchInvariant(List<T> rows, Function<List<T>, float[][]> encode) {
