@@ -199,7 +199,7 @@ public final class DemoRun {
         out.println("  schema.registry.url = " + registry.url());
         out.println("  topics              = " + topics.all());
         out.println("  e.g. kcat -b " + broker.bootstrapServers() + " -C -t " + topics.predictions().name()
-                + " -s value=avro -r " + registry.url() + " -e");
+                + " -s value=avro -r " + registry.url() + " -e   (kcat built with Avro support)");
         CountDownLatch interrupted = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(interrupted::countDown));
         interrupted.await();
