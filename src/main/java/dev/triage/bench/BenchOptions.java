@@ -11,6 +11,8 @@ import java.util.Set;
  *
  * @param posts          posts pre-produced for the throughput rows
  * @param runs           runs per row (each row reports the median, min and max)
+ * @param warmUp         first run the in-memory rows once and the pipeline once, uncounted, so the JIT compiler has
+ *                       done most of its work before anything is measured
  * @param threads        stream threads of the pipeline, and worker threads / Python processes of the other rows
  * @param partitions     partitions of every topic
  * @param latencySeconds how long each latency run sends the posts it measures
@@ -27,7 +29,7 @@ import java.util.Set;
  * @param seed           seed of the synthetic feed
  * @param json           where the JSON report goes, or {@code null}
  */
-public record BenchOptions(int posts, int runs, int threads, int partitions, double latencySeconds,
+public record BenchOptions(int posts, int runs, boolean warmUp, int threads, int partitions, double latencySeconds,
                            double latencyWarmUpSeconds,
                            int partialPosts, int pythonPosts, String python, Path peerScript, Set<Row> rows,
                            boolean sweep, List<Integer> sweepBatchSizes, List<Long> sweepLingersMs,

@@ -135,6 +135,13 @@ public final class BenchRun {
         List<Double> preprocess = new ArrayList<>();
         List<Double> fromRaw = new ArrayList<>();
         try (ModelService model = BundleModelService.load(config)) {
+            if (options.warmUp()) {
+                ModelLimit.Preprocessed p = ModelLimit.preprocess(posts, model, config.decodeLimits(),
+                        options.threads());
+                double warm = ModelLimit.postsPerSecond(model, p.tensors(), options.threads(), config.batchSize());
+                out.printf(Locale.ROOT, "  warm-up (not counted): limit %.1f posts/s, preprocess alone %.1f%n", warm,
+                        p.postsPerSecond());
+            }
             for (int r = 1; r <= options.runs(); r++) {
                 ModelLimit.Preprocessed p = ModelLimit.preprocess(posts, model, config.decodeLimits(),
                         options.threads());
@@ -158,6 +165,11 @@ public final class BenchRun {
         List<BenchRow> rows = new ArrayList<>();
         Map<String, String> triageLabels = new HashMap<>();
         BenchRow triage = null;
+        boolean anyPipelineRow = options.rows().stream().anyMatch(r -> r != BenchOptions.Row.LIMIT
+                && r != BenchOptions.Row.PYTHON);
+        if (options.warmUp() && anyPipelineRow) {
+            warmUpPipeline(Map.of());
+        }
         if (options.rows().contains(BenchOptions.Row.TRIAGE)) {
             triage = throughputRow(BenchReport.TRIAGE, String.format(Locale.ROOT, "full pipeline (Avro, registry,"
                             + " join, micro-batches of %d, linger %d ms, %s), pre-produced posts", config.batchSize(),
@@ -193,6 +205,18 @@ public final class BenchRun {
             rows.add(pythonRow(triageLabels));
         }
         return rows;
+    }
+
+    /** One uncounted pipeline run: the first run of a fresh JVM spends much of its CPU on JIT compilation. */
+    private void warmUpPipeline(Map<String, String> overrides) {
+        try {
+            double warm = runner.throughput("bench-warm-up", overrides, BundleModelService::load, options.posts())
+                    .postsPerSecond();
+            out.printf(Locale.ROOT, "  warm-up (not counted): triage %.1f posts/s%n", warm);
+        } catch (Exception e) {
+            log.warn("warm-up run failed", e);
+            out.println("  warm-up run failed: " + e.getMessage());
+        }
     }
 
     @FunctionalInterface
@@ -363,6 +387,9 @@ public final class BenchRun {
 
     private List<BenchRow> sweep() {
         List<BenchRow> points = new ArrayList<>();
+        if (options.warmUp()) {
+            warmUpPipeline(Map.of());
+        }
         for (int batch : options.sweepBatchSizes()) {
             for (long linger : options.sweepLingersMs()) {
                 String name = "sweep-b" + batch + "-l" + linger;
@@ -406,6 +433,7 @@ public final class BenchRun {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("posts", options.posts());
         s.put("runs", options.runs());
+        s.put("warm_up", options.warmUp());
         s.put("num.stream.threads", options.threads());
         s.put("partitions", options.partitions());
         s.put("triage.batch.size", config.batchSize());

@@ -45,6 +45,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Runs per row; the report shows the median, min and max (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--no-warm-up", negatable = false,
+            description = "Skip the uncounted first runs (one in-memory pass and one pipeline run) that let the JIT "
+                    + "compiler warm up before anything is measured.")
+    boolean noWarmUp;
+
     @Option(names = "--threads", description = "Stream threads (num.stream.threads), and worker threads of the "
             + "limit row and Python processes of the peer (default: the number of cores).")
     Integer threads;
@@ -116,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
                 : EnumSet.copyOf(rows);
         BenchOptions options;
         try {
-            options = new BenchOptions(posts, runs, t, partitions != null ? partitions : t, latencySeconds,
+            options = new BenchOptions(posts, runs, !noWarmUp, t, partitions != null ? partitions : t, latencySeconds,
                     latencyWarmUpSeconds, partialPosts, pythonPosts, python, peerScript, selected, sweep,
                     sweepBatchSizes, sweepLingers, sweepRate, seed, json);
         } catch (IllegalArgumentException e) {

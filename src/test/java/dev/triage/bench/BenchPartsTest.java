@@ -80,7 +80,7 @@ class BenchPartsTest {
     }
 
     private static BenchOptions options(Set<BenchOptions.Row> rows) {
-        return new BenchOptions(10, 1, 1, 1, 1, 0, 0, 0, "python3", java.nio.file.Path.of("x.py"), rows, false,
-                List.of(1), List.of(0L), 0, 1, null);
+        return new BenchOptions(10, 1, false, 1, 1, 1, 0, 0, 0, "python3", java.nio.file.Path.of("x.py"), rows,
+                false, List.of(1), List.of(0L), 0, 1, null);
     }
 }
