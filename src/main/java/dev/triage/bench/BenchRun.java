@@ -1,0 +1,478 @@
+package dev.triage.bench;
+
+import dev.triage.app.BundleModelService;
+import dev.triage.config.TriageConfig;
+import dev.triage.demo.FeedPost;
+import dev.triage.demo.FeedProducer;
+import dev.triage.demo.SyntheticFeed;
+import dev.triage.embedded.EmbeddedKafkaBroker;
+import dev.triage.embedded.EmbeddedSchemaRegistry;
+import dev.triage.embedded.SchemaRegistryConfig;
+import dev.triage.model.ModelManifest;
+import dev.triage.topology.ModelService;
+import dev.triage.topology.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@code triage bench}: an embedded broker and schema registry, synthetic posts pre-produced to the input
+ * topics, then each row's runs (see {@link BenchOptions.Row}), and the report.
+ */
+public final class BenchRun {
+    private static final Logger log = LoggerFactory.getLogger(BenchRun.class);
+    private static final double[] LATENCY_SHARES = {0.5, 0.8};
+
+    private final BenchOptions options;
+    private final Map<String, Object> settings;
+    private final PrintStream out;
+
+    private PipelineRunner runner;
+    private TriageConfig config;
+    private ModelManifest manifest;
+    private Topics inputs;
+    private String bootstrap;
+    private String registryUrl;
+    private final List<FeedPost> livePool = new ArrayList<>();
+    private SyntheticFeed liveFeed;
+
+    /**
+     * @param settings the user's configuration (file, environment, {@code -D}); the bench sets the broker, registry,
+     *                 application ids, topics, {@code num.stream.threads} and the partition count itself
+     */
+    public BenchRun(BenchOptions options, Map<String, Object> settings, PrintStream out) {
+        this.options = options;
+        this.settings = Map.copyOf(settings);
+        this.out = out;
+    }
+
+    public BenchReport run() throws Exception {
+        Path state = Files.createTempDirectory("triage-bench-state");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
+             EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(
+                     SchemaRegistryConfig.kafka(broker.bootstrapServers())).start()) {
+            bootstrap = broker.bootstrapServers();
+            registryUrl = registry.url();
+            Map<String, Object> base = new HashMap<>(settings);
+            base.put("num.stream.threads", Integer.toString(options.threads()));
+            base.put(TriageConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()));
+            runner = new PipelineRunner(broker, registryUrl, base, options.partitions(), state);
+            config = runner.config("triage-bench", Map.of(), false);
+            manifest = ModelManifest.read(modelDir().resolve(ModelManifest.FILE_NAME));
+            inputs = Topics.from(config);
+            for (String topic : inputs.inputs()) {
+                broker.createTopic(topic, options.partitions(), Map.of());
+            }
+            out.println("Kafka (KRaft) " + bootstrap + " · schema registry " + registryUrl + " · model "
+                    + manifest.name() + " " + manifest.version() + " from " + modelDir());
+            liveFeed = new SyntheticFeed(options.seed() + 1, 0, 0, 0.5);
+            List<FeedPost> posts = preProduce();
+            List<BenchRow> rows = new ArrayList<>();
+            List<BenchRow> sweep = new ArrayList<>();
+            if (options.sweep()) {
+                posts = null;
+                sweep.addAll(sweep());
+            } else {
+                if (options.rows().contains(BenchOptions.Row.LIMIT)) {
+                    rows.addAll(limitRows(posts));
+                }
+                posts = null;
+                rows.addAll(pipelineRows());
+            }
+            BenchReport report = new BenchReport(
+                    OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+                    machine(), reportSettings(), rows, sweep);
+            out.println();
+            out.print(report.table());
+            if (options.json() != null) {
+                report.writeJson(options.json());
+                out.println("\nJSON: " + options.json().toAbsolutePath());
+            }
+            return report;
+        } finally {
+            PipelineRunner.deleteQuietly(state);
+        }
+    }
+
+    private Path modelDir() {
+        return Path.of(config.getString(TriageConfig.MODEL_DIR)).toAbsolutePath();
+    }
+
+    /** Sends the throughput posts (complete, valid) to the input topics before anything is measured. */
+    private List<FeedPost> preProduce() {
+        List<FeedPost> posts = new ArrayList<>(options.posts());
+        long start = System.nanoTime();
+        try (FeedProducer producer = new FeedProducer(bootstrap, inputs)) {
+            producer.send(new SyntheticFeed(options.seed(), 0, 0, 0.5), options.posts(), 0, Long.MAX_VALUE,
+                    System::currentTimeMillis, (post, at) -> posts.add(post));
+        }
+        out.printf(Locale.ROOT, "pre-produced %d posts to %s in %.1f s%n", posts.size(), inputs.inputs(),
+                (System.nanoTime() - start) / 1e9);
+        return posts;
+    }
+
+    private List<BenchRow> limitRows(List<FeedPost> posts) {
+        String lim = String.format(Locale.ROOT, "model alone: preprocessed posts in memory, encoders + fusion at"
+                + " batch %d, %d worker threads with own predictors", config.batchSize(), options.threads());
+        String pre = String.format(Locale.ROOT, "decode + preprocess alone (no model, no Kafka), %d worker threads",
+                options.threads());
+        String raw = String.format(Locale.ROOT, "decode + preprocess + model, raw events in memory (no Kafka),"
+                + " batch %d, %d worker threads", config.batchSize(), options.threads());
+        List<Double> limit = new ArrayList<>();
+        List<Double> preprocess = new ArrayList<>();
+        List<Double> fromRaw = new ArrayList<>();
+        try (ModelService model = BundleModelService.load(config)) {
+            if (options.warmUp()) {
+                ModelLimit.Preprocessed p = ModelLimit.preprocess(posts, model, config.decodeLimits(),
+                        options.threads());
+                double warm = ModelLimit.postsPerSecond(model, p.tensors(), options.threads(), config.batchSize());
+                out.printf(Locale.ROOT, "  warm-up (not counted): limit %.1f posts/s, preprocess alone %.1f%n", warm,
+                        p.postsPerSecond());
+            }
+            for (int r = 1; r <= options.runs(); r++) {
+                ModelLimit.Preprocessed p = ModelLimit.preprocess(posts, model, config.decodeLimits(),
+                        options.threads());
+                preprocess.add(p.postsPerSecond());
+                limit.add(ModelLimit.postsPerSecond(model, p.tensors(), options.threads(), config.batchSize()));
+                p = null; // frees the tensors before the next measurement
+                fromRaw.add(ModelLimit.postsPerSecondFromRaw(model, posts, config.decodeLimits(), options.threads(),
+                        config.batchSize()));
+                out.printf(Locale.ROOT, "  limit run %d/%d: %.1f posts/s (preprocess alone %.1f, both %.1f)%n", r,
+                        options.runs(), limit.get(r - 1), preprocess.get(r - 1), fromRaw.get(r - 1));
+            }
+            return List.of(BenchRow.throughput(BenchReport.LIMIT, lim, Stats.of(limit), Map.of()),
+                    BenchRow.throughput(BenchReport.PREPROCESS, pre, Stats.of(preprocess), Map.of()),
+                    BenchRow.throughput(BenchReport.LIMIT_WITH_DECODE, raw, Stats.of(fromRaw), Map.of()));
+        } catch (Exception e) {
+            return List.of(failed(BenchReport.LIMIT, lim, e));
+        }
+    }
+
+    private List<BenchRow> pipelineRows() throws InterruptedException {
+        List<BenchRow> rows = new ArrayList<>();
+        Map<String, String> triageLabels = new HashMap<>();
+        BenchRow triage = null;
+        boolean anyPipelineRow = options.rows().stream().anyMatch(r -> r != BenchOptions.Row.LIMIT
+                && r != BenchOptions.Row.PYTHON);
+        if (options.warmUp() && anyPipelineRow) {
+            warmUpPipeline(Map.of());
+        }
+        if (options.rows().contains(BenchOptions.Row.TRIAGE)) {
+            triage = throughputRow(BenchReport.TRIAGE, String.format(Locale.ROOT, "full pipeline (Avro, registry,"
+                            + " join, micro-batches of %d, linger %d ms, %s), pre-produced posts", config.batchSize(),
+                            config.batchLinger().toMillis(), config.all().get("processing.guarantee")),
+                    r -> {
+                        PipelineRunner.Throughput t = runner.throughput("bench-triage-" + r, Map.of(),
+                                BundleModelService::load, options.posts());
+                        triageLabels.putAll(t.labels());
+                        return t.postsPerSecond();
+                    });
+            rows.add(triage);
+        }
+        if (options.rows().contains(BenchOptions.Row.PER_RECORD)) {
+            rows.add(throughputRow(BenchReport.PER_RECORD, "same app calling the model once per record"
+                            + " (triage.batch.size=1, triage.batch.linger.ms=0)",
+                    r -> runner.throughput("bench-per-record-" + r, Map.of(TriageConfig.BATCH_SIZE, "1",
+                            TriageConfig.BATCH_LINGER_MS, "0"), BundleModelService::load, options.posts())
+                            .postsPerSecond()));
+        }
+        if (options.rows().contains(BenchOptions.Row.JOIN_ONLY)) {
+            rows.add(throughputRow(BenchReport.JOIN_ONLY, "same pipeline, constant model (no inference):"
+                            + " Kafka + Avro + decode/preprocess + buffers + join",
+                    r -> runner.throughput("bench-join-only-" + r, Map.of(),
+                            c -> new ConstantModelService(manifest), options.posts()).postsPerSecond()));
+        }
+        Double max = triage == null ? null : triage.median(BenchRow.POSTS_PER_S);
+        if (options.rows().contains(BenchOptions.Row.LATENCY)) {
+            for (double share : LATENCY_SHARES) {
+                rows.add(latencyRow(share, max));
+            }
+        }
+        if (options.rows().contains(BenchOptions.Row.PYTHON)) {
+            rows.add(pythonRow(triageLabels));
+        }
+        return rows;
+    }
+
+    /** One uncounted pipeline run: the first run of a fresh JVM spends much of its CPU on JIT compilation. */
+    private void warmUpPipeline(Map<String, String> overrides) {
+        try {
+            double warm = runner.throughput("bench-warm-up", overrides, BundleModelService::load, options.posts())
+                    .postsPerSecond();
+            out.printf(Locale.ROOT, "  warm-up (not counted): triage %.1f posts/s%n", warm);
+        } catch (Exception e) {
+            log.warn("warm-up run failed", e);
+            out.println("  warm-up run failed: " + e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface Measurement {
+        double run(int run) throws Exception;
+    }
+
+    private BenchRow throughputRow(String name, String measures, Measurement m) {
+        List<Double> samples = new ArrayList<>();
+        try {
+            for (int r = 1; r <= options.runs(); r++) {
+                samples.add(m.run(r));
+                out.printf(Locale.ROOT, "  %s run %d/%d: %.1f posts/s%n", name, r, options.runs(),
+                        samples.get(r - 1));
+            }
+            return BenchRow.throughput(name, measures, Stats.of(samples), Map.of());
+        } catch (Exception e) {
+            return failed(name, measures, e);
+        }
+    }
+
+    private BenchRow latencyRow(double share, Double maxRate) {
+        String name = String.format(Locale.ROOT, "latency-%.0f", share * 100);
+        String measures = String.format(Locale.ROOT, "live posts at %.0f%% of the triage rate: last event"
+                + " produced -> prediction visible (read_committed)", share * 100);
+        if (maxRate == null) {
+            return BenchRow.withoutNumbers(name, measures, "failed: no triage rate to take a share of");
+        }
+        double rate = maxRate * share;
+        List<FeedPost> partial = partialPosts(options.partialPosts());
+        try {
+            LatencySamples samples = latencyRuns(name, Map.of(), rate, partial);
+            Map<String, Stats> metrics = samples.metrics();
+            if (!samples.partial.isEmpty()) {
+                metrics.put("partial_delay_ms", Stats.of(samples.partial));
+            }
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("rate_posts_per_s", rate);
+            info.put("share_of_triage_rate", share);
+            info.put("achieved_rate_posts_per_s", Stats.of(samples.achieved).median());
+            info.put("posts_per_run", postsFor(rate));
+            info.put("warm_up_posts_per_run", (int) Math.round(rate * options.latencyWarmUpSeconds()));
+            info.put("partial_posts_per_run", partial.size());
+            return new BenchRow(name, measures, metrics, info, null);
+        } catch (Exception e) {
+            return failed(name, measures, e);
+        }
+    }
+
+    /** Per-run percentiles of complete posts, and every partial post's delay. */
+    private record LatencySamples(List<Double> p50, List<Double> p95, List<Double> p99, List<Double> max,
+                                  List<Double> partial, List<Double> achieved) {
+        LatencySamples() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>());
+        }
+
+        void add(PipelineRunner.Latency l) {
+            long[] c = l.completeMs();
+            p50.add((double) Stats.percentile(c, 50));
+            p95.add((double) Stats.percentile(c, 95));
+            p99.add((double) Stats.percentile(c, 99));
+            max.add((double) c[c.length - 1]);
+            for (long d : l.partialMs()) {
+                partial.add((double) d);
+            }
+            achieved.add(l.achievedRate());
+        }
+
+        Map<String, Stats> metrics() {
+            Map<String, Stats> m = new LinkedHashMap<>();
+            m.put("p50_ms", Stats.of(p50));
+            m.put("p95_ms", Stats.of(p95));
+            m.put("p99_ms", Stats.of(p99));
+            m.put("max_ms", Stats.of(max));
+            return m;
+        }
+    }
+
+    private LatencySamples latencyRuns(String name, Map<String, String> overrides, double rate,
+                                       List<FeedPost> partial) throws Exception {
+        int warmUp = (int) Math.round(rate * options.latencyWarmUpSeconds());
+        List<FeedPost> all = livePosts(warmUp + postsFor(rate));
+        LatencySamples samples = new LatencySamples();
+        for (int r = 1; r <= options.runs(); r++) {
+            PipelineRunner.Latency l = runner.latency("bench-" + name + "-" + r, overrides, BundleModelService::load,
+                    all.subList(0, warmUp), all.subList(warmUp, all.size()), partial, rate);
+            samples.add(l);
+            out.printf(Locale.ROOT, "  %s run %d/%d at %.1f posts/s: p50 %.0f ms, p99 %.0f ms, max %.0f ms%s%n", name,
+                    r, options.runs(), rate, samples.p50.get(r - 1), samples.p99.get(r - 1),
+                    samples.max.get(r - 1), l.partialMs().length == 0 ? ""
+                            : ", partial posts " + java.util.Arrays.toString(l.partialMs()) + " ms");
+        }
+        return samples;
+    }
+
+    private int postsFor(double rate) {
+        return Math.max(1, (int) Math.round(rate * options.latencySeconds()));
+    }
+
+    /** The first {@code n} posts of the live feed, generated once (a few ms of CPU each) and reused by every run. */
+    private List<FeedPost> livePosts(int n) {
+        while (livePool.size() < n) {
+            livePool.add(liveFeed.next(0));
+        }
+        return livePool.subList(0, n);
+    }
+
+    private List<FeedPost> partialPosts(int n) {
+        SyntheticFeed feed = new SyntheticFeed(options.seed() + 2, 1.0, 0, 0);
+        List<FeedPost> posts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            posts.add(feed.next(0));
+        }
+        return posts;
+    }
+
+    private BenchRow pythonRow(Map<String, String> triageLabels) {
+        Path script = options.peerScript();
+        String measures = String.format(Locale.ROOT, "python/bench_peer.py: confluent_kafka consumer, join in a dict,"
+                + " Python preprocessing, TorchScript per record, 1 thread per process, %d process(es)",
+                Math.min(options.threads(), options.partitions()));
+        Optional<String> why = PythonPeer.unavailable(options.python(), script);
+        if (why.isPresent()) {
+            out.println("  python peer skipped: " + why.get());
+            return BenchRow.withoutNumbers(BenchReport.PYTHON, measures, "skipped: " + why.get());
+        }
+        PythonPeer.Setup setup = new PythonPeer.Setup(options.python(), script, bootstrap, registryUrl,
+                inputs.inputs(), modelDir(), options.partitions(), options.threads());
+        List<Double> samples = new ArrayList<>();
+        Map<String, Object> info = new LinkedHashMap<>();
+        try {
+            Path work = Files.createTempDirectory("triage-bench-peer");
+            try {
+                for (int r = 1; r <= options.runs(); r++) {
+                    PythonPeer.Result result = PythonPeer.run(setup, options.pythonPosts(), work);
+                    samples.add(result.postsPerSecond());
+                    info.put("posts_scored", result.scored());
+                    info.put("processes", Math.min(options.threads(), options.partitions()));
+                    Optional<Double> agreement = agreement(result.labels(), triageLabels);
+                    agreement.ifPresent(a -> info.put("label_agreement_with_triage", a));
+                    out.printf(Locale.ROOT, "  %s run %d/%d: %.1f posts/s (%d posts%s)%n", BenchReport.PYTHON, r,
+                            options.runs(), result.postsPerSecond(), result.scored(), agreement.map(a -> String.format(
+                                    Locale.ROOT, ", same label as Triage on %.1f%%", 100 * a)).orElse(""));
+                }
+            } finally {
+                PipelineRunner.deleteQuietly(work);
+            }
+            return BenchRow.throughput(BenchReport.PYTHON, measures, Stats.of(samples), info);
+        } catch (Exception e) {
+            return failed(BenchReport.PYTHON, measures, e);
+        }
+    }
+
+    /** Share of the posts both scored on which the Python peer and Triage agree. */
+    static Optional<Double> agreement(Map<String, String> a, Map<String, String> b) {
+        int both = 0;
+        int same = 0;
+        for (Map.Entry<String, String> e : a.entrySet()) {
+            String other = b.get(e.getKey());
+            if (other != null) {
+                both++;
+                same += other.equals(e.getValue()) ? 1 : 0;
+            }
+        }
+        return both == 0 ? Optional.empty() : Optional.of((double) same / both);
+    }
+
+    private List<BenchRow> sweep() {
+        List<BenchRow> points = new ArrayList<>();
+        if (options.warmUp()) {
+            warmUpPipeline(Map.of());
+        }
+        for (int batch : options.sweepBatchSizes()) {
+            for (long linger : options.sweepLingersMs()) {
+                String name = "sweep-b" + batch + "-l" + linger;
+                Map<String, String> overrides = Map.of(TriageConfig.BATCH_SIZE, Integer.toString(batch),
+                        TriageConfig.BATCH_LINGER_MS, Long.toString(linger));
+                String measures = "triage at batch " + batch + ", linger " + linger + " ms";
+                BenchRow throughput = throughputRow(name, measures, r -> runner.throughput(
+                        "bench-" + name + "-" + r, overrides, BundleModelService::load, options.posts())
+                        .postsPerSecond());
+                Map<String, Object> info = new LinkedHashMap<>();
+                info.put("batch_size", batch);
+                info.put("linger_ms", linger);
+                if (throughput.note() != null) {
+                    points.add(new BenchRow(name, measures, Map.of(), info, throughput.note()));
+                    continue;
+                }
+                double rate = options.sweepRate() > 0 ? options.sweepRate()
+                        : 0.5 * throughput.median(BenchRow.POSTS_PER_S);
+                info.put("rate_posts_per_s", rate);
+                Map<String, Stats> metrics = new LinkedHashMap<>(throughput.metrics());
+                String note = null;
+                try {
+                    metrics.putAll(latencyRuns(name, overrides, rate, List.of()).metrics());
+                } catch (Exception e) {
+                    note = failed(name, measures, e).note();
+                }
+                points.add(new BenchRow(name, measures, metrics, info, note));
+            }
+        }
+        return points;
+    }
+
+    private BenchRow failed(String name, String measures, Exception e) {
+        log.warn("{} failed", name, e);
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        out.println("  " + name + " failed: " + message);
+        return BenchRow.withoutNumbers(name, measures, "failed: " + message);
+    }
+
+    private Map<String, Object> reportSettings() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("posts", options.posts());
+        s.put("runs", options.runs());
+        s.put("warm_up", options.warmUp());
+        s.put("num.stream.threads", options.threads());
+        s.put("partitions", options.partitions());
+        s.put("triage.batch.size", config.batchSize());
+        s.put("triage.batch.linger.ms", config.batchLinger().toMillis());
+        s.put("commit.interval.ms", config.all().get("commit.interval.ms"));
+        s.put("processing.guarantee", config.all().get("processing.guarantee"));
+        s.put("poll.ms", config.all().get("poll.ms"));
+        s.put("triage.model.threads", config.getInt(TriageConfig.MODEL_THREADS));
+        s.put("triage.model.device", config.getString(TriageConfig.MODEL_DEVICE));
+        s.put("model", manifest.name() + " " + manifest.version());
+        s.put("triage.model.dir", modelDir().toString());
+        s.put("latency_seconds", options.latencySeconds());
+        s.put("latency_warm_up_seconds", options.latencyWarmUpSeconds());
+        s.put("partial_posts", options.partialPosts());
+        s.put("python_posts", options.pythonPosts() == 0 ? "all" : options.pythonPosts());
+        s.put("seed", options.seed());
+        return s;
+    }
+
+    static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("cpu", cpuModel());
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        m.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        return m;
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return "unknown";
+    }
+}

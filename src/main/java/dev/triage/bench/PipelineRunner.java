@@ -1,0 +1,216 @@
+package dev.triage.bench;
+
+import dev.triage.app.TriageApplication;
+import dev.triage.config.TriageConfig;
+import dev.triage.demo.FeedPost;
+import dev.triage.embedded.EmbeddedKafkaBroker;
+import dev.triage.topology.ModelService;
+import dev.triage.topology.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * Runs the Triage application on the embedded broker, once per measurement: each run has its own application id
+ * (so it starts with empty state and reads its input from the beginning), its own output topics and state
+ * directory, all deleted afterwards (internal changelog topics included, as they hold every buffered tensor).
+ */
+final class PipelineRunner {
+    /** How long a throughput run may go without a new prediction before it is declared stuck. */
+    private static final Duration STALL = Duration.ofSeconds(60);
+
+    private final EmbeddedKafkaBroker broker;
+    private final String registryUrl;
+    private final Map<String, Object> base;
+    private final int partitions;
+    private final Path stateRoot;
+
+    /** Posts per second of one throughput run, and each post's label (to compare with other runs). */
+    record Throughput(double postsPerSecond, Map<String, String> labels) {}
+
+    /**
+     * One latency run: the latencies of complete posts (ascending), the delays of partial posts, and the rate the
+     * sender achieved.
+     */
+    record Latency(long[] completeMs, long[] partialMs, double achievedRate) {}
+
+    /**
+     * @param base settings of every run (the user's, plus the bench's thread and partition counts)
+     */
+    PipelineRunner(EmbeddedKafkaBroker broker, String registryUrl, Map<String, Object> base, int partitions,
+                   Path stateRoot) {
+        this.broker = broker;
+        this.registryUrl = registryUrl;
+        this.base = Map.copyOf(base);
+        this.partitions = partitions;
+        this.stateRoot = stateRoot;
+    }
+
+    /** The configuration of a run: the base settings, then {@code overrides}; live runs get their own inputs too. */
+    TriageConfig config(String runId, Map<String, String> overrides, boolean ownInputs) {
+        Map<String, Object> props = new HashMap<>(base);
+        props.putAll(overrides);
+        props.put("application.id", runId);
+        props.put("state.dir", stateRoot.resolve(runId).toString());
+        props.put("bootstrap.servers", broker.bootstrapServers());
+        props.put("schema.registry.url", registryUrl);
+        if (ownInputs) {
+            props.put(TriageConfig.TOPIC_PREFIX, runId + ".");
+        } else {
+            props.put(TriageConfig.TOPIC_PREDICTIONS, runId + ".predictions");
+            props.put(TriageConfig.TOPIC_DEAD_LETTER, runId + ".dead-letter");
+        }
+        return TriageConfig.of(props);
+    }
+
+    /**
+     * Triage over posts already in its input topics: from the moment it takes in its first record (the earliest
+     * ingest time on the predictions) until the last of {@code expected} posts has a prediction visible to a
+     * {@code read_committed} consumer.
+     */
+    Throughput throughput(String runId, Map<String, String> overrides, Function<TriageConfig, ModelService> models,
+                          int expected) throws Exception {
+        TriageConfig config = config(runId, overrides, false);
+        return withApp(config, models, false, (topics, collector) -> {
+            if (!collector.await(expected, STALL)) {
+                throw new IllegalStateException(runId + ": " + collector.seen().size() + " of " + expected
+                        + " posts got a prediction (" + collector.deadLetters() + " dead letters); no progress for "
+                        + STALL.toSeconds() + " s");
+            }
+            check(runId, collector);
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            Map<String, String> labels = new HashMap<>();
+            for (Map.Entry<String, PredictionCollector.Seen> e : collector.seen().entrySet()) {
+                first = Math.min(first, e.getValue().ingestAtMs());
+                last = Math.max(last, e.getValue().readAtMs());
+                labels.put(e.getKey(), e.getValue().label());
+            }
+            return new Throughput(expected * 1000.0 / Math.max(1, last - first), labels);
+        });
+    }
+
+    /**
+     * Triage on a live feed: the {@code warmUp} posts, then the {@code complete} ones, sent at {@code rate} posts/s,
+     * with the {@code partial} posts (which declare no modalities, so they wait for their window to close) spread over
+     * the first half of the measured part. Latency is from the moment a post's last event is handed to the producer
+     * to its prediction being visible to a {@code read_committed} consumer; the warm-up posts are not counted.
+     */
+    Latency latency(String runId, Map<String, String> overrides, Function<TriageConfig, ModelService> models,
+                    List<FeedPost> warmUp, List<FeedPost> complete, List<FeedPost> partial, double rate)
+            throws Exception {
+        TriageConfig config = config(runId, overrides, true);
+        List<FeedPost> schedule = new ArrayList<>(warmUp);
+        schedule.addAll(interleave(complete, partial));
+        Duration patience = config.joinWindow().plus(config.joinGrace()).plus(config.joinIdleClose())
+                .plusSeconds(15);
+        return withApp(config, models, true, (topics, collector) -> {
+            Map<String, Long> sentAt = new ConcurrentHashMap<>();
+            double achieved;
+            try (PacedSender sender = new PacedSender(broker.bootstrapServers(), topics)) {
+                achieved = sender.send(schedule, rate, (post, at) -> sentAt.put(post.correlationId(), at));
+            }
+            if (!collector.await(schedule.size(), patience)) {
+                throw new IllegalStateException(runId + ": " + collector.seen().size() + " of " + schedule.size()
+                        + " posts got a prediction (" + collector.deadLetters() + " dead letters)");
+            }
+            check(runId, collector);
+            return new Latency(delays(complete, sentAt, collector), delays(partial, sentAt, collector), achieved);
+        });
+    }
+
+    /** {@code partial} posts placed evenly among the first half of {@code complete}. */
+    static List<FeedPost> interleave(List<FeedPost> complete, List<FeedPost> partial) {
+        List<FeedPost> out = new ArrayList<>(complete);
+        for (int k = partial.size() - 1; k >= 0; k--) {
+            out.add((int) ((long) complete.size() * (k + 1) / (2L * (partial.size() + 1))), partial.get(k));
+        }
+        return out;
+    }
+
+    private static long[] delays(List<FeedPost> posts, Map<String, Long> sentAt, PredictionCollector collector) {
+        long[] out = new long[posts.size()];
+        for (int i = 0; i < out.length; i++) {
+            String id = posts.get(i).correlationId();
+            out[i] = Math.max(0, collector.seen().get(id).readAtMs() - sentAt.get(id));
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    private static void check(String runId, PredictionCollector collector) {
+        if (collector.duplicates() > 0 || collector.deadLetters() > 0) {
+            throw new IllegalStateException(runId + ": " + collector.duplicates() + " duplicate predictions and "
+                    + collector.deadLetters() + " dead letters; a benchmark feed should give neither");
+        }
+    }
+
+    @FunctionalInterface
+    private interface Body<T> {
+        T run(Topics topics, PredictionCollector collector) throws Exception;
+    }
+
+    private <T> T withApp(TriageConfig config, Function<TriageConfig, ModelService> models, boolean ownInputs,
+                          Body<T> body) throws Exception {
+        Topics topics = Topics.from(config);
+        List<String> own = new ArrayList<>(List.of(topics.predictions().name(), topics.deadLetters().name()));
+        if (ownInputs) {
+            own.addAll(topics.inputs());
+        }
+        String appId = config.all().get("application.id").toString();
+        try {
+            for (String topic : own) {
+                broker.createTopic(topic, partitions, Map.of());
+            }
+            try (PredictionCollector collector = new PredictionCollector(broker.bootstrapServers(), topics,
+                    partitions);
+                 ModelService model = models.apply(config);
+                 TriageApplication app = new TriageApplication(config, model)) {
+                app.start();
+                app.awaitRunning(Duration.ofMinutes(2));
+                return body.run(topics, collector);
+            }
+        } finally {
+            deleteTopics(appId, own);
+            deleteQuietly(stateRoot.resolve(appId));
+        }
+    }
+
+    /** Deletes the run's own topics and its internal (changelog) topics. */
+    private void deleteTopics(String appId, List<String> own) {
+        try (Admin admin = broker.createAdmin()) {
+            List<String> doomed = new ArrayList<>(own);
+            for (String name : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
+                if (name.startsWith(appId + "-")) {
+                    doomed.add(name);
+                }
+            }
+            admin.deleteTopics(doomed).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Only disk space is at stake; the next run uses other names.
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover temp directory is harmless
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.triage.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.triage.cli.TriageCli;
+import dev.triage.demo.FeedPost;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The small pure parts of the bench: slicing, scheduling, agreement, options, the command line. */
+class BenchPartsTest {
+
+    private static FeedPost post(String id) {
+        return new FeedPost(id, "safe", List.of(), Set.of(), null);
+    }
+
+    @Test
+    void slicesAreContiguousNearlyEqualAndCoverEverything() {
+        List<Integer> items = List.of(1, 2, 3, 4, 5, 6, 7);
+        List<List<Integer>> slices = ModelLimit.slices(items, 3);
+        assertThat(slices).containsExactly(List.of(1, 2), List.of(3, 4), List.of(5, 6, 7));
+        assertThat(ModelLimit.slices(List.of(1), 2)).containsExactly(List.of(), List.of(1));
+    }
+
+    @Test
+    void partialPostsAreSpreadOverTheFirstHalf() {
+        List<FeedPost> complete = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            complete.add(post("c" + i));
+        }
+        List<FeedPost> schedule = PipelineRunner.interleave(complete, List.of(post("p0"), post("p1")));
+        assertThat(schedule).hasSize(14);
+        List<String> ids = schedule.stream().map(FeedPost::correlationId).toList();
+        assertThat(ids.indexOf("p0")).isEqualTo(2);
+        assertThat(ids.indexOf("p1")).isEqualTo(5);
+        assertThat(ids.stream().filter(id -> id.startsWith("c")).toList())
+                .isEqualTo(complete.stream().map(FeedPost::correlationId).toList());
+    }
+
+    @Test
+    void agreementCountsOnlyPostsBothSidesScored() {
+        assertThat(BenchRun.agreement(Map.of("a", "safe", "b", "spam", "c", "safe"),
+                Map.of("a", "safe", "b", "violence", "z", "safe"))).contains(0.5);
+        assertThat(BenchRun.agreement(Map.of("a", "safe"), Map.of())).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void latencyNeedsTheTriageRow() {
+        assertThatThrownBy(() -> options(EnumSet.of(BenchOptions.Row.LATENCY)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("triage");
+        assertThat(options(EnumSet.of(BenchOptions.Row.TRIAGE, BenchOptions.Row.LATENCY)).rows())
+                .containsExactlyInAnyOrder(BenchOptions.Row.TRIAGE, BenchOptions.Row.LATENCY);
+    }
+
+    @Test
+    void rowsHaveCommandLineNames() {
+        assertThat(BenchOptions.Row.of("per-record")).isEqualTo(BenchOptions.Row.PER_RECORD);
+        assertThat(BenchOptions.Row.of(" Join-Only ")).isEqualTo(BenchOptions.Row.JOIN_ONLY);
+        assertThatThrownBy(() -> BenchOptions.Row.of("fastest")).hasMessageContaining("per-record");
+    }
+
+    @Test
+    void commandLineHasHelpAndRefusesBadOptionsAsUsageErrors() {
+        StringWriter out = new StringWriter();
+        var cli = TriageCli.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(new StringWriter()));
+        assertThat(cli.execute("bench", "--help")).isZero();
+        assertThat(out.toString()).contains("--posts", "--runs", "--threads", "--json", "--sweep", "per-record");
+        assertThat(cli.execute("bench", "--rows", "nope")).isEqualTo(2);
+        assertThat(cli.execute("bench", "--rows", "latency")).isEqualTo(2);
+        assertThat(cli.execute("bench", "--posts", "0")).isEqualTo(2);
+    }
+
+    private static BenchOptions options(Set<BenchOptions.Row> rows) {
+        return new BenchOptions(10, 1, false, 1, 1, 1, 0, 0, 0, "python3", java.nio.file.Path.of("x.py"), rows,
+                false, List.of(1), List.of(0L), 0, 1, null);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.triage.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchReportTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static BenchReport report(List<BenchRow> rows) {
+        return new BenchReport("2026-01-01T00:00:00Z", Map.of("cores", 2), Map.of("triage.batch.size", 32), rows,
+                List.of());
+    }
+
+    private static BenchRow row(String name, double... postsPerSecond) {
+        return BenchRow.throughput(name, "what " + name + " measures", Stats.of(postsPerSecond), Map.of());
+    }
+
+    @Test
+    void jsonHasTheRatiosAsTopLevelNumbersAndEveryRow(@TempDir Path dir) throws Exception {
+        BenchRow latency = new BenchRow("latency-50", "live posts", Map.of("p50_ms", Stats.of(12, 10, 15),
+                "p99_ms", Stats.of(40, 30, 50)), Map.of("rate_posts_per_s", 100.0), null);
+        BenchReport report = report(List.of(row("limit", 400, 500, 450), row("triage", 350, 360, 370),
+                row("per-record", 100, 90, 110), latency,
+                BenchRow.withoutNumbers("python-peer", "peer", "skipped: no torch")));
+        Path file = dir.resolve("out/bench.json");
+        report.writeJson(file);
+
+        JsonNode json = JSON.readTree(Files.readString(file));
+        assertThat(json.get("triage_over_limit").isNumber()).isTrue();
+        assertThat(json.get("triage_over_limit").asDouble()).isCloseTo(360.0 / 450.0,
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(json.get("triage_over_per_record").asDouble()).isCloseTo(3.6,
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(json.get("triage_over_python").isNull()).isTrue();
+        assertThat(json.get("machine").get("cores").asInt()).isEqualTo(2);
+        assertThat(json.get("settings").get("triage.batch.size").asInt()).isEqualTo(32);
+        assertThat(json.get("rows")).hasSize(5);
+        JsonNode triage = json.get("rows").get(1);
+        assertThat(triage.get("name").asText()).isEqualTo("triage");
+        JsonNode pps = triage.get("metrics").get("posts_per_s");
+        assertThat(pps.get("median").asDouble()).isEqualTo(360.0);
+        assertThat(pps.get("min").asDouble()).isEqualTo(350.0);
+        assertThat(pps.get("max").asDouble()).isEqualTo(370.0);
+        assertThat(pps.get("samples")).hasSize(3);
+        assertThat(json.get("rows").get(3).get("metrics").get("p99_ms").get("median").asDouble()).isEqualTo(40.0);
+        assertThat(json.get("rows").get(4).get("note").asText()).isEqualTo("skipped: no torch");
+    }
+
+    @Test
+    void ratiosAreNullWhenARowIsMissingOrHasNoNumbers() {
+        BenchReport report = report(List.of(row("triage", 300), BenchRow.withoutNumbers("limit", "x", "failed: y")));
+        assertThat(report.ratio("triage", "limit")).isNull();
+        assertThat(report.ratio("triage", "per-record")).isNull();
+        assertThat(report.failures()).isEqualTo(1);
+    }
+
+    @Test
+    void tableShowsEveryRowTheRatiosAndTheLatencies() {
+        BenchRow latency = new BenchRow("latency-80", "live posts", Map.of("p50_ms", Stats.of(12),
+                "p95_ms", Stats.of(30), "p99_ms", Stats.of(40), "max_ms", Stats.of(45),
+                "partial_delay_ms", Stats.of(6100, 6200)), Map.of("rate_posts_per_s", 80.0), null);
+        String table = report(List.of(row("limit", 500), row("triage", 400), latency)).table();
+        assertThat(table).contains("limit", "500.0", "triage", "400.0", "Triage / Limit = 0.80", "latency-80",
+                "80.0", "partial-post delay", "6150 ms");
+    }
+}
