@@ -19,27 +19,12 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--posts", defaultValue = "600", description = "Posts to send (default: ${DEFAULT-VALUE}).")
-    int posts;
-
-    @Option(names = "--rate", defaultValue = "50",
-            description = "Posts per second, 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
-    double rate;
+    @Mixin
+    FeedOptions feed;
 
     @Option(names = "--seconds", defaultValue = "0",
             description = "Stop sending after this many seconds, 0 = no limit (default: ${DEFAULT-VALUE}).")
     double seconds;
-
-    @Option(names = "--partial-share", defaultValue = "0.2",
-            description = "Share of posts missing one or two modalities (default: ${DEFAULT-VALUE}).")
-    double partialShare;
-
-    @Option(names = "--bad-share", defaultValue = "0.05",
-            description = "Share of posts carrying one deliberately bad event (default: ${DEFAULT-VALUE}).")
-    double badShare;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed of the feed (default: ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--report", paramLabel = "DIR", defaultValue = "reports/demo",
             description = "Where summary.json and report.html go (default: ${DEFAULT-VALUE}).")
@@ -50,7 +35,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DemoOptions options = new DemoOptions(posts, rate, seconds, partialShare, badShare, seed, report, keepRunning);
+        DemoOptions options = new DemoOptions(feed.posts, feed.rate, seconds, feed.partialShare, feed.badShare,
+                feed.seed, report, keepRunning);
         DemoSummary.Summary summary = new DemoRun(options, config.overrides, BundleModelService::load, System.out)
                 .run();
         if (!summary.everyPostAccountedFor()) {

@@ -32,16 +32,14 @@ final class ProduceCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    What what;
+    @Option(names = "--synthetic", description = "Send a synthetic feed with known labels (see the feed options).")
+    boolean synthetic;
 
-    static final class What {
-        @ArgGroup(exclusive = false, heading = "One post from files:%n")
-        FilePost files;
+    @Mixin
+    FeedOptions feed;
 
-        @ArgGroup(exclusive = false, heading = "A synthetic feed:%n")
-        Synthetic synthetic;
-    }
+    @ArgGroup(exclusive = false, heading = "One post from files:%n")
+    FilePost files;
 
     static final class FilePost {
         @Option(names = "--id", description = "Correlation id of the post (default: a random UUID).")
@@ -57,45 +55,28 @@ final class ProduceCommand implements Callable<Integer> {
         Path audio;
     }
 
-    static final class Synthetic {
-        @Option(names = "--synthetic", required = true, description = "Send a synthetic feed with known labels.")
-        boolean enabled;
-
-        @Option(names = "--posts", defaultValue = "1000", description = "Posts to send (default: ${DEFAULT-VALUE}).")
-        int posts;
-
-        @Option(names = "--rate", defaultValue = "50", description = "Posts per second, 0 = as fast as possible "
-                + "(default: ${DEFAULT-VALUE}).")
-        double rate;
-
-        @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @Option(names = "--partial-share", defaultValue = "0.2",
-                description = "Share of posts missing one or two modalities (default: ${DEFAULT-VALUE}).")
-        double partialShare;
-
-        @Option(names = "--bad-share", defaultValue = "0.05",
-                description = "Share of posts carrying one deliberately bad event (default: ${DEFAULT-VALUE}).")
-        double badShare;
-    }
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         TriageConfig c = config.load();
         Topics topics = Topics.from(c);
         String bootstrap = String.valueOf(c.all().get("bootstrap.servers"));
-        if (what.synthetic != null) {
-            Synthetic s = what.synthetic;
-            SyntheticFeed feed = new SyntheticFeed(s.seed, s.partialShare, s.badShare, 0.5);
+        if (synthetic == (files != null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "give either --synthetic or a post's files (--text, --image, --audio)");
+        }
+        if (synthetic) {
+            SyntheticFeed posts = new SyntheticFeed(feed.seed, feed.partialShare, feed.badShare, 0.5);
             try (FeedProducer producer = new FeedProducer(bootstrap, topics)) {
-                int sent = producer.send(feed, s.posts, s.rate, Long.MAX_VALUE, System::currentTimeMillis,
+                int sent = producer.send(posts, feed.posts, feed.rate, Long.MAX_VALUE, System::currentTimeMillis,
                         (post, at) -> { });
                 System.err.println("sent " + sent + " synthetic posts to " + topics.inputs());
             }
             return 0;
         }
-        sendFiles(what.files, topics, bootstrap);
+        sendFiles(files, topics, bootstrap);
         return 0;
     }
 
