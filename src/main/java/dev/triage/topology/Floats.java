@@ -12,14 +12,6 @@ final class Floats {
         return new FloatList(values);
     }
 
-    static float[] toArray(List<Float> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
-    }
-
     private static final class FloatList extends AbstractList<Float> implements RandomAccess {
         private final float[] values;
 
