@@ -80,9 +80,9 @@ public final class TriageConfig extends AbstractConfig {
             .define(JOIN_GRACE_MS, Type.LONG, 1_000L, between(0, 86_400_000), HIGH,
                     "How long after the window a post stays open for out-of-order events (in stream time).")
             .define(JOIN_IDLE_CLOSE_MS, Type.LONG, 500L, between(10, 3_600_000), MEDIUM,
-                    "After this long without records, the join lets the wall clock advance its stream time, so "
-                            + "a partial post on a quiet partition is still scored about window + grace after its "
-                            + "last event.")
+                    "After this long without records, the join closes open posts as if the wall clock were "
+                            + "its stream time, so a partial post on a quiet partition is still scored about window + "
+                            + "grace after its last event.")
             .define(LIMIT_TEXT_CHARS, Type.INT, 65_536, atLeast(1), LOW, "Longest accepted text, in characters.")
             .define(LIMIT_IMAGE_BYTES, Type.INT, 10 * 1024 * 1024, atLeast(1), LOW, "Largest accepted image file.")
             .define(LIMIT_IMAGE_PIXELS, Type.LONG, 40_000_000L, atLeast(1), LOW,

@@ -24,14 +24,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The windowed three-way join: brings a post's text, image and audio embeddings together by correlation id and emits
  * the post exactly once per window. Time is the event time of the embeddings this processor has seen (like a
- * KStream join's observed stream time), not the task's, so buffering upstream cannot make an event look late. Why not chained KStream outer joins is explained in the README ("Join semantics").
+ * KStream join's observed stream time), not the task's, so buffering upstream cannot make an event look late; it is
+ * kept in the timers store, so a restored task goes on from where its predecessor stopped. Why not chained KStream
+ * outer joins is explained in the README ("Join semantics").
  *
  * <p>A post's window opens with the event time {@code t0} of its first embedding to arrive and holds embeddings with
  * event times in {@code [t0 - window, t0 + window]}. The post is emitted as soon as it is complete (all three
  * modalities, or all the modalities its producer declared), otherwise when stream time passes
  * {@code t0 + window + grace}, or, on a partition with no traffic, when that much time has passed by the wall clock
- * since the partition's last record. After emission the post is remembered until {@code t0 + 2 * window + grace} so
- * that a duplicate is recognised and a latecomer is dead-lettered, never scored as a second post.
+ * since the partition's last record. After emission the post is remembered until stream time passes
+ * {@code t0 + 2 * window + grace} so that a duplicate is recognised and a latecomer is dead-lettered, never scored as
+ * a second post. The wall clock only ever closes open posts: forgetting a scored one waits for event time, so a
+ * latecomer on a quiet partition still finds the post it belongs to.
  */
 final class PostAssembler implements Processor<String, Embedding, String, Result<PostState>> {
     private static final Logger log = LoggerFactory.getLogger(PostAssembler.class);
@@ -40,6 +44,8 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     static final String EXPECTED_COMPLETE = "expected-complete";
     static final String WINDOW_CLOSED = "window-closed";
     static final String IDLE_CLOSED = "idle-closed";
+    /** Where the stream time is kept in the timers store; sorts after every timer key, which start with digits. */
+    static final String STREAM_TIME_KEY = "~stream-time";
 
     private final String postsStoreName;
     private final String timersStoreName;
@@ -52,7 +58,7 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     private KeyValueStore<String, String> timers;
     private Sensor duplicates;
     private Sensor lateEvents;
-    private long observedTime = Long.MIN_VALUE;
+    private long observedTime;
     private long lastRecordWallMs;
 
     PostAssembler(String postsStoreName, String timersStoreName, Duration window, Duration grace, Duration idleClose) {
@@ -69,11 +75,8 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
         this.posts = context.getStateStore(postsStoreName);
         this.timers = context.getStateStore(timersStoreName);
         this.lastRecordWallMs = context.currentSystemTimeMs();
-        try (KeyValueIterator<String, PostState> it = posts.all()) {
-            while (it.hasNext()) {
-                observedTime = Math.max(observedTime, it.next().value.getWindowStart());
-            }
-        }
+        String stored = timers.get(STREAM_TIME_KEY);
+        this.observedTime = stored == null ? Long.MIN_VALUE : Long.parseLong(stored);
         String entity = "task-" + context.taskId();
         duplicates = context.metrics().addRateTotalSensor("triage", entity, "duplicate-events",
                 Sensor.RecordingLevel.INFO);
@@ -87,16 +90,20 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
         Embedding e = record.value();
         long t = e.getEventTime().toEpochMilli();
         lastRecordWallMs = context.currentSystemTimeMs();
-        observedTime = Math.max(observedTime, t);
+        if (t > observedTime) {
+            observedTime = t;
+            timers.put(STREAM_TIME_KEY, Long.toString(t));
+        }
         String id = e.getCorrelationId();
 
         PostState post = posts.get(id);
         if (post != null && t > post.getWindowStart() + windowMs) {
             // A new window for the same id: the previous one is finished.
+            unschedule(post);
+            posts.delete(id);
             if (!post.getClosed()) {
                 emit(post, WINDOW_CLOSED);
             }
-            forget(post);
             post = null;
         }
         if (post == null) {
@@ -124,7 +131,7 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
                 add(post, e);
             }
         }
-        closeDue(observedTime, WINDOW_CLOSED);
+        closeDue(observedTime, WINDOW_CLOSED, true);
     }
 
     private void add(PostState post, Embedding e) {
@@ -172,11 +179,15 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     private void closeIdle(long nowWallMs) {
         long idleMs = nowWallMs - lastRecordWallMs;
         if (idleMs >= idleClose.toMillis() && observedTime != Long.MIN_VALUE) {
-            closeDue(observedTime + idleMs, IDLE_CLOSED);
+            closeDue(observedTime + idleMs, IDLE_CLOSED, false);
         }
     }
 
-    private void closeDue(long time, String reason) {
+    /**
+     * Acts on the timers due at {@code time}: open posts are emitted; closed ones are forgotten only when
+     * {@code forget} (event time has really passed, as opposed to the wall clock standing in for it).
+     */
+    private void closeDue(long time, String reason, boolean forget) {
         if (time < 0) {
             return;
         }
@@ -185,15 +196,17 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
             it.forEachRemaining(due::add);
         }
         for (KeyValue<String, String> timer : due) {
-            timers.delete(timer.key);
             PostState post = posts.get(timer.value);
-            if (post == null) {
+            if (post == null || !timer.key.equals(timerKey(timerTime(post), post.getCorrelationId()))) {
+                timers.delete(timer.key); // a timer left behind by an earlier window of the same id
                 continue;
             }
             if (!post.getClosed()) {
+                timers.delete(timer.key);
                 emit(post, reason);
                 save(post);
-            } else {
+            } else if (forget) {
+                timers.delete(timer.key);
                 posts.delete(post.getCorrelationId());
             }
         }
@@ -206,11 +219,6 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
 
     private void unschedule(PostState post) {
         timers.delete(timerKey(timerTime(post), post.getCorrelationId()));
-    }
-
-    private void forget(PostState post) {
-        unschedule(post);
-        posts.delete(post.getCorrelationId());
     }
 
     /** Open posts wake at window close; closed ones when no sibling can arrive without being late. */
