@@ -135,12 +135,21 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
                 }));
         for (BufferedInput in : all) {
             Object outcome = outcomes.get(in);
-            Result<Embedding> result = outcome instanceof float[] vector
-                    ? Result.success(embedding(in, vector))
-                    : Result.failure(DeadLetters.of(in.getSource(), in.getCorrelationId(), DeadLetterStage.ENCODE,
-                            (Exception) outcome, context.applicationId(), context.currentSystemTimeMs()));
-            context.forward(new Record<>(in.getCorrelationId(), result, in.getEventTime().toEpochMilli()));
+            if (outcome instanceof float[] vector) {
+                try {
+                    forward(in, Result.success(embedding(in, vector)));
+                    continue;
+                } catch (RuntimeException e) {
+                    outcome = e; // the batch has left the store: this entry fails alone, the rest go on
+                }
+            }
+            forward(in, Result.failure(DeadLetters.of(in.getSource(), in.getCorrelationId(), DeadLetterStage.ENCODE,
+                    (Exception) outcome, context.applicationId(), context.currentSystemTimeMs())));
         }
+    }
+
+    private void forward(BufferedInput in, Result<Embedding> result) {
+        context.forward(new Record<>(in.getCorrelationId(), result, in.getEventTime().toEpochMilli()));
     }
 
     private static Embedding embedding(BufferedInput in, float[] vector) {

@@ -100,7 +100,8 @@ final class MicroBatch<B> {
 
     /**
      * Runs {@code fn} on the batch; if the batch fails as a whole it is split in halves, recursively, so that the bad
-     * entries fail alone and every other entry is still scored.
+     * entries fail alone and every other entry is still scored. An entry whose success cannot be handled (building
+     * or forwarding its result throws) is reported as a failure, so no drained entry goes unaccounted for.
      */
     static <B, O> void runIsolatingFailures(List<B> batch, BatchFunction<B, O> fn, Outcomes<B, O> outcomes) {
         if (batch.isEmpty()) {
@@ -123,7 +124,12 @@ final class MicroBatch<B> {
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
-            outcomes.success(batch.get(i), out.get(i), batch.size());
+            try {
+                outcomes.success(batch.get(i), out.get(i), batch.size());
+            } catch (RuntimeException e) {
+                // The batch has left the store already: an entry whose result cannot be handed on fails alone.
+                outcomes.failure(batch.get(i), e);
+            }
         }
     }
 }

@@ -74,4 +74,25 @@ class MicroBatchTest {
                 "8!bad row", "9=90");
         assertThat(calls.get(0)).isEqualTo(9);
     }
+
+    @Test
+    void anEntryWhoseResultCannotBeHandledFailsAloneAndTheRestAreStillDelivered() {
+        List<String> outcomes = new ArrayList<>();
+        MicroBatch.runIsolatingFailures(List.of(1, 2, 3), rows -> rows.stream().map(r -> r * 10).toList(),
+                new MicroBatch.Outcomes<Integer, Integer>() {
+                    @Override
+                    public void success(Integer entry, Integer output, int size) {
+                        if (entry == 2) {
+                            throw new IllegalArgumentException("cannot build a result");
+                        }
+                        outcomes.add(entry + "=" + output);
+                    }
+
+                    @Override
+                    public void failure(Integer entry, Exception error) {
+                        outcomes.add(entry + "!" + error.getMessage());
+                    }
+                });
+        assertThat(outcomes).containsExactly("1=10", "2!cannot build a result", "3=30");
+    }
 }
