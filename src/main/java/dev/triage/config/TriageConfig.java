@@ -51,6 +51,7 @@ public final class TriageConfig extends AbstractConfig {
     public static final String LIMIT_AUDIO_SECONDS = "triage.audio.max.seconds";
 
     public static final String INSTANCE_ID = "triage.instance.id";
+    public static final String DEAD_LETTER_MAX_BYTES = "triage.dead.letter.max.bytes";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(TOPIC_PREFIX, Type.STRING, "", MEDIUM,
@@ -90,7 +91,11 @@ public final class TriageConfig extends AbstractConfig {
             .define(LIMIT_AUDIO_BYTES, Type.INT, 20 * 1024 * 1024, atLeast(1), LOW, "Largest accepted audio payload.")
             .define(LIMIT_AUDIO_SECONDS, Type.DOUBLE, 60.0, atLeast(0.001), LOW, "Longest accepted audio clip.")
             .define(INSTANCE_ID, Type.STRING, "", LOW,
-                    "Name of this instance in predictions; empty means the host name.");
+                    "Name of this instance in predictions; empty means the host name.")
+            .define(DEAD_LETTER_MAX_BYTES, Type.INT, 1_000_000, atLeast(1024), LOW,
+                    "Largest serialized dead letter. One that would be larger leaves out the original value (its "
+                            + "topic, partition and offset still point at it), so it fits Kafka's default 1 MB "
+                            + "record limit; raise it with the dead-letter topic's max.message.bytes.");
 
     /** What Triage sets on Kafka Streams unless the user did. */
     static final Map<String, Object> STREAMS_DEFAULTS = Map.of(
@@ -177,6 +182,10 @@ public final class TriageConfig extends AbstractConfig {
 
     public int batchSize() {
         return getInt(BATCH_SIZE);
+    }
+
+    public int deadLetterMaxBytes() {
+        return getInt(DEAD_LETTER_MAX_BYTES);
     }
 
     public Duration batchLinger() {

@@ -28,7 +28,7 @@ final class DeadLetterHandlers {
         TriageConfig config = TriageConfig.of(all);
         this.topic = config.topic(TriageConfig.TOPIC_DEAD_LETTER);
         this.applicationId = String.valueOf(config.all().get("application.id"));
-        this.serde = Topics.valueSerde(DeadLetter.class, config.passThrough());
+        this.serde = Topics.from(config).deadLetters().valueSerde();
     }
 
     String topic() {

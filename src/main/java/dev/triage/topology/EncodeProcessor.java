@@ -65,7 +65,7 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
         ModalityEvent event = record.value();
         @SuppressWarnings("unchecked")
         ModalityAdapter<Object> adapter = (ModalityAdapter<Object>) adapters.get(event.modality());
-        SourceRecord source = source(record, adapter);
+        SourceRecord source = source(record);
         String correlationId = null;
         try {
             Objects.requireNonNull(event.event(), "null value: " + event.modality() + " events cannot be tombstones");
@@ -83,7 +83,9 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
                     .setEventTime(Instant.ofEpochMilli(adapter.eventTime(event.event())))
                     .setIngestTime(Instant.ofEpochMilli(now))
                     .setExpectedModalities(adapter.expectedModalities(event.event()))
-                    .setSource(source)
+                    // Only the coordinates: the changelog holds tensors whose size the model fixes, not payloads
+                    // up to the decode limits; a later dead letter points at the original record instead.
+                    .setSource(SourceRecord.newBuilder(source).setValue(null).build())
                     .build();
             if (batch.add(input)) {
                 flush();
@@ -95,17 +97,11 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
         }
     }
 
-    private SourceRecord source(Record<String, ModalityEvent> record, ModalityAdapter<Object> adapter) {
+    private SourceRecord source(Record<String, ModalityEvent> record) {
         RecordMetadata meta = context.recordMetadata().orElse(null);
-        String topic = meta == null ? "" : meta.topic();
-        byte[] raw;
-        try {
-            raw = record.value().event() == null ? null : adapter.rawBytes(topic, record.value().event());
-        } catch (RuntimeException e) {
-            raw = null;
-        }
-        return DeadLetters.source(topic, meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(),
-                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), raw);
+        return DeadLetters.source(meta == null ? "" : meta.topic(), meta == null ? -1 : meta.partition(),
+                meta == null ? -1 : meta.offset(),
+                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value().raw());
     }
 
     private void flushIfDue(long now) {
@@ -153,7 +149,6 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
     }
 
     private static Embedding embedding(BufferedInput in, float[] vector) {
-        SourceRecord source = SourceRecord.newBuilder(in.getSource()).setValue(null).build();
         return Embedding.newBuilder()
                 .setCorrelationId(in.getCorrelationId())
                 .setEventId(in.getEventId())
@@ -162,7 +157,7 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
                 .setEventTime(in.getEventTime())
                 .setIngestTime(in.getIngestTime())
                 .setExpectedModalities(in.getExpectedModalities())
-                .setSource(source)
+                .setSource(in.getSource())
                 .build();
     }
 

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.apache.kafka.common.serialization.Serializer;
 
 /** The three modalities' {@link ModalityAdapter}s: the same event fields, different payloads and encoders. */
 final class EventAdapter<E> implements ModalityAdapter<E> {
@@ -37,11 +36,10 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
     private final Function<E, List<Modality>> expected;
     private final Preprocess<E> preprocess;
     private final Encode encode;
-    private final Serializer<E> serializer;
 
     private EventAdapter(Modality modality, Function<E, String> correlationId, Function<E, String> eventId,
                          Function<E, Instant> eventTime, Function<E, List<Modality>> expected,
-                         Preprocess<E> preprocess, Encode encode, Serializer<E> serializer) {
+                         Preprocess<E> preprocess, Encode encode) {
         this.modality = modality;
         this.correlationId = correlationId;
         this.eventId = eventId;
@@ -49,34 +47,31 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
         this.expected = expected;
         this.preprocess = preprocess;
         this.encode = encode;
-        this.serializer = serializer;
     }
 
-    static EventAdapter<TextEvent> text(ModelService model, DecodeLimits limits, Serializer<TextEvent> serializer) {
+    static EventAdapter<TextEvent> text(ModelService model, DecodeLimits limits) {
         TextTokenizer tokenizer = new TextTokenizer(model.textContract(), limits);
         return new EventAdapter<>(Modality.TEXT, TextEvent::getCorrelationId, TextEvent::getEventId,
                 TextEvent::getEventTime, TextEvent::getExpectedModalities,
                 e -> longsLE(tokenizer.tokenize(e.getText())),
-                (session, tensors) -> session.encodeText(toLongs(tensors)), serializer);
+                (session, tensors) -> session.encodeText(toLongs(tensors)));
     }
 
-    static EventAdapter<ImageEvent> image(ModelService model, DecodeLimits limits,
-                                          Serializer<ImageEvent> serializer) {
+    static EventAdapter<ImageEvent> image(ModelService model, DecodeLimits limits) {
         ImagePreprocessor images = new ImagePreprocessor(model.imageContract(), limits);
         return new EventAdapter<>(Modality.IMAGE, ImageEvent::getCorrelationId, ImageEvent::getEventId,
                 ImageEvent::getEventTime, ImageEvent::getExpectedModalities,
                 e -> floatsLE(images.preprocess(bytes(e.getImage()))),
-                (session, tensors) -> session.encodeImages(toFloats(tensors)), serializer);
+                (session, tensors) -> session.encodeImages(toFloats(tensors)));
     }
 
-    static EventAdapter<AudioEvent> audio(ModelService model, DecodeLimits limits,
-                                          Serializer<AudioEvent> serializer) {
+    static EventAdapter<AudioEvent> audio(ModelService model, DecodeLimits limits) {
         AudioPreprocessor audio = new AudioPreprocessor(model.audioContract(), limits);
         return new EventAdapter<>(Modality.AUDIO, AudioEvent::getCorrelationId, AudioEvent::getEventId,
                 AudioEvent::getEventTime, AudioEvent::getExpectedModalities,
                 e -> floatsLE(audio.preprocess(bytes(e.getAudio()), e.getEncoding(), e.getSampleRate(),
                         e.getChannels())),
-                (session, tensors) -> session.encodeAudio(toFloats(tensors)), serializer);
+                (session, tensors) -> session.encodeAudio(toFloats(tensors)));
     }
 
     @Override
@@ -107,11 +102,6 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
     @Override
     public ByteBuffer preprocess(E event) throws DecodeException {
         return preprocess.apply(event);
-    }
-
-    @Override
-    public byte[] rawBytes(String topic, E event) {
-        return serializer.serialize(topic, event);
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
 public final class EventTimeExtractor implements TimestampExtractor {
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        Object value = record.value();
+        Object value = record.value() instanceof ModalityEvent e ? e.event() : record.value();
         long t;
         if (value instanceof TextEvent e) {
             t = e.getEventTime().toEpochMilli();

@@ -21,9 +21,6 @@ interface ModalityAdapter<E> {
     /** Decodes and preprocesses the payload into the encoder's input tensor, little-endian. */
     ByteBuffer preprocess(E event) throws DecodeException;
 
-    /** The event in the Confluent wire format, as the dead-letter topic keeps it. */
-    byte[] rawBytes(String topic, E event);
-
     /** Runs the modality's encoder on a batch of tensors made by {@link #preprocess}. */
     float[][] encode(ModelSession session, List<ByteBuffer> tensors) throws Exception;
 }

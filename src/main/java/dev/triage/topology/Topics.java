@@ -27,7 +27,9 @@ public record Topics(TopicDefinition<String, TextEvent> text,
                 topic(config.topic(TriageConfig.TOPIC_IMAGE), ImageEvent.class, serdeConfig),
                 topic(config.topic(TriageConfig.TOPIC_AUDIO), AudioEvent.class, serdeConfig),
                 topic(config.topic(TriageConfig.TOPIC_PREDICTIONS), Prediction.class, serdeConfig),
-                topic(config.topic(TriageConfig.TOPIC_DEAD_LETTER), DeadLetter.class, serdeConfig));
+                new TopicDefinition<>(config.topic(TriageConfig.TOPIC_DEAD_LETTER), Serdes.String(),
+                        DeadLetterSizeLimit.serde(valueSerde(DeadLetter.class, serdeConfig),
+                                config.deadLetterMaxBytes())));
     }
 
     public List<String> inputs() {

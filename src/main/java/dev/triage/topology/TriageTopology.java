@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.Stores;
@@ -50,22 +51,15 @@ public final class TriageTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(FUSE_BUFFER),
                 Serdes.Long(), Topics.valueSerde(PostState.class, serdeConfig)));
 
-        EventTimeExtractor eventTime = new EventTimeExtractor();
-        KStream<String, ModalityEvent> events = builder
-                .stream(topics.text().name(), topics.text().consumed().withTimestampExtractor(eventTime))
-                .mapValues(e -> new ModalityEvent(Modality.TEXT, e), Named.as("text-events"))
-                .merge(builder.stream(topics.image().name(),
-                                topics.image().consumed().withTimestampExtractor(eventTime))
-                        .mapValues(e -> new ModalityEvent(Modality.IMAGE, e), Named.as("image-events")))
-                .merge(builder.stream(topics.audio().name(),
-                                topics.audio().consumed().withTimestampExtractor(eventTime))
-                        .mapValues(e -> new ModalityEvent(Modality.AUDIO, e), Named.as("audio-events")));
+        KStream<String, ModalityEvent> events = input(builder, Modality.TEXT, topics.text())
+                .merge(input(builder, Modality.IMAGE, topics.image()))
+                .merge(input(builder, Modality.AUDIO, topics.audio()));
 
         DecodeLimits limits = config.decodeLimits();
         List<ModalityAdapter<?>> adapters = List.of(
-                EventAdapter.text(model, limits, topics.text().valueSerde().serializer()),
-                EventAdapter.image(model, limits, topics.image().valueSerde().serializer()),
-                EventAdapter.audio(model, limits, topics.audio().valueSerde().serializer()));
+                EventAdapter.text(model, limits),
+                EventAdapter.image(model, limits),
+                EventAdapter.audio(model, limits));
         KStream<String, Result<Embedding>> embeddings = events.process(
                 () -> new EncodeProcessor(adapters, model, ENCODE_BUFFER, config.batchSize(), config.batchLinger()),
                 Named.as(ENCODE), ENCODE_BUFFER);
@@ -82,6 +76,14 @@ public final class TriageTopology {
 
         successes(predictions, topics, FUSE).to(topics.predictions().name(), topics.predictions().produced());
         return builder.build();
+    }
+
+    private static KStream<String, ModalityEvent> input(StreamsBuilder builder, Modality modality,
+                                                        TopicDefinition<String, ?> topic) {
+        return builder.stream(topic.name(), Consumed.with(topic.keySerde(),
+                        ModalityEvent.serde(modality, topic.valueSerde().deserializer()))
+                .withTimestampExtractor(new EventTimeExtractor())
+                .withName(modality.name().toLowerCase(java.util.Locale.ROOT) + "-events"));
     }
 
     /** Sends a step's failures to the dead-letter topic and returns its successes. */

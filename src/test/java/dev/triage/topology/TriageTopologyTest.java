@@ -138,6 +138,51 @@ class TriageTopologyTest {
     }
 
     @Test
+    void aDeadLetterCarriesTheBytesThatWereRead() {
+        fixture(Map.of());
+        // A newer producer's TextEvent (one more optional field, so another schema id) whose text is empty.
+        java.util.List<org.apache.avro.Schema.Field> fields = new java.util.ArrayList<>();
+        for (org.apache.avro.Schema.Field field : dev.triage.avro.TextEvent.SCHEMA$.getFields()) {
+            fields.add(new org.apache.avro.Schema.Field(field, field.schema()));
+        }
+        fields.add(new org.apache.avro.Schema.Field("sentiment", org.apache.avro.Schema.createUnion(
+                org.apache.avro.Schema.create(org.apache.avro.Schema.Type.NULL),
+                org.apache.avro.Schema.create(org.apache.avro.Schema.Type.STRING)), "v2", 
+                org.apache.avro.JsonProperties.NULL_VALUE));
+        org.apache.avro.Schema v2 = org.apache.avro.Schema.createRecord("TextEvent", null, "dev.triage.avro", false,
+                fields);
+        org.apache.avro.generic.GenericRecord event = new org.apache.avro.generic.GenericRecordBuilder(v2)
+                .set("correlationId", "p1").set("eventId", "e1").set("eventTime", T).set("source", "v2-producer")
+                .set("text", "").set("sentiment", "calm").build();
+        dev.triage.serde.GenericAvroSerde generic = new dev.triage.serde.GenericAvroSerde();
+        generic.configure(f.config.passThrough(), false);
+        byte[] original = generic.serializer().serialize(f.topics.text().name(), event);
+        f.driver.createInputTopic(f.topics.text().name(), new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer()).pipeInput("p1", original);
+        f.drain();
+
+        List<DeadLetter> dead = f.deadLetters.readValuesToList();
+        assertThat(dead).singleElement().satisfies(d -> {
+            assertThat(d.getStage()).isEqualTo(DeadLetterStage.DECODE);
+            assertThat(bytes(d.getValue())).isEqualTo(original);
+        });
+    }
+
+    @Test
+    void anEncodeFailurePointsAtTheOriginalRecordInsteadOfCopyingIt() {
+        fixture(Map.of("triage.batch.size", "1"));
+        f.image.pipeInput("p5", TestEvents.image("p5", T, List.of(IMAGE), poisonPng()));
+        f.drain();
+        assertThat(f.deadLetters.readValuesToList()).singleElement().satisfies(d -> {
+            assertThat(d.getStage()).isEqualTo(DeadLetterStage.ENCODE);
+            assertThat(d.getTopic()).isEqualTo(f.topics.image().name());
+            assertThat(d.getOffset()).isEqualTo(0L);
+            assertThat(new String(bytes(d.getKey()))).isEqualTo("p5");
+            assertThat(d.getValue()).isNull();
+        });
+    }
+
+    @Test
     void bytesThatAreNotTheWireFormatAreDeadLetteredByTheDeserializationHandler() {
         fixture(Map.of());
         byte[] garbage = "{\"json\": true}".getBytes();
