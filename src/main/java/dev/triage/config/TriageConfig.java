@@ -108,6 +108,8 @@ public final class TriageConfig extends AbstractConfig {
             // Batches and windows are flushed by wall-clock punctuators, which run between polls: a short poll
             // keeps them on time when traffic is light (the Kafka default of 100 ms adds up to 100 ms per stage).
             "poll.ms", "10",
+            // Room in the store caches for every stream thread's buffered tensors (see TriageTopology).
+            "statestore.cache.max.bytes", String.valueOf(64L * 1024 * 1024),
             // One stream thread per core, each with single-threaded predictors, uses the machine best.
             "num.stream.threads", String.valueOf(Runtime.getRuntime().availableProcessors()));
 

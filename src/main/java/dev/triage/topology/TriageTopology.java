@@ -42,14 +42,17 @@ public final class TriageTopology {
     public static Topology build(TriageConfig config, Topics topics, ModelService model) {
         Map<String, Object> serdeConfig = config.passThrough();
         StreamsBuilder builder = new StreamsBuilder();
+        // Cached stores write to their changelogs at commit: a record buffered and drained, or a timer set and
+        // deleted, within one commit interval costs a tombstone, not its value. Whatever is still held at a commit
+        // is in the changelog before the input offsets are committed, in the same transaction.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ENCODE_BUFFER),
-                Serdes.Long(), Topics.valueSerde(BufferedInput.class, serdeConfig)));
+                Serdes.Long(), Topics.valueSerde(BufferedInput.class, serdeConfig)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POSTS),
-                Serdes.String(), Topics.valueSerde(PostState.class, serdeConfig)));
+                Serdes.String(), Topics.valueSerde(PostState.class, serdeConfig)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POST_TIMERS),
-                Serdes.String(), Serdes.String()));
+                Serdes.String(), Serdes.String()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(FUSE_BUFFER),
-                Serdes.Long(), Topics.valueSerde(PostState.class, serdeConfig)));
+                Serdes.Long(), Topics.valueSerde(PostState.class, serdeConfig)).withCachingEnabled());
 
         KStream<String, ModalityEvent> events = input(builder, Modality.TEXT, topics.text())
                 .merge(input(builder, Modality.IMAGE, topics.image()))

@@ -75,6 +75,37 @@ class BufferDurabilityTest {
         }
     }
 
+    @Test
+    void aStreamThreadThatDiesMidTransactionIsReplacedAndEveryPostIsScoredOnce(EmbeddedKafkaBroker broker,
+            EmbeddedSchemaRegistry registry, @TempDir Path state) throws Exception {
+        // Large batches that linger past several commits: at the crash, buffers hold committed and uncommitted
+        // records, in the store caches and in the changelogs.
+        TriageConfig crashing = config(broker, registry, state, Map.of(
+                "application.id", "triage-crash", "triage.topic.prefix", "crash.",
+                "triage.batch.size", "8", "triage.batch.linger.ms", "300", "commit.interval.ms", "100",
+                // The dead thread's consumer does not leave the group: its partitions move after this long.
+                "session.timeout.ms", "6000", "heartbeat.interval.ms", "1000"));
+        Topics topics = Topics.from(crashing);
+        for (String topic : topics.all()) {
+            broker.createTopic(topic, 2, Map.of());
+        }
+        FakeModelService model = new FakeModelService();
+        model.crashAtFusionCall.set(3);
+        try (TriageApplication app = new TriageApplication(crashing, model)) {
+            app.start();
+            try (FeedProducer producer = new FeedProducer(broker.bootstrapServers(), topics)) {
+                producer.send(new SyntheticFeed(12, 0, 0, 0), POSTS, 200, Long.MAX_VALUE,
+                        System::currentTimeMillis, (post, at) -> { });
+            }
+            List<Prediction> predictions = read(broker, topics, Duration.ofSeconds(60));
+            assertThat(model.fusionCalls.get()).as("the crash happened").isGreaterThan(3);
+            Map<String, Integer> perPost = new HashMap<>();
+            predictions.forEach(p -> perPost.merge(p.getCorrelationId(), 1, Integer::sum));
+            assertThat(perPost).hasSize(POSTS);
+            assertThat(perPost.values()).containsOnly(1);
+        }
+    }
+
     private static TriageConfig config(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path state,
                                        Map<String, String> overrides) {
         Map<String, Object> props = new HashMap<>();

@@ -19,6 +19,15 @@ final class FakeModelService implements ModelService {
     final AtomicInteger openSessions = new AtomicInteger();
     final AtomicInteger fusionCalls = new AtomicInteger();
     final AtomicInteger largestFusionBatch = new AtomicInteger();
+    /** The fusion call (1-based) that kills its stream thread with an {@link Error}, once; 0 for never. */
+    final AtomicInteger crashAtFusionCall = new AtomicInteger();
+
+    /** What a crash of the process looks like to Kafka Streams: an error no handler catches. */
+    static final class SimulatedCrash extends Error {
+        SimulatedCrash() {
+            super("simulated crash in the fusion head");
+        }
+    }
 
     @Override
     public String name() {
@@ -99,7 +108,9 @@ final class FakeModelService implements ModelService {
 
             @Override
             public float[][] fuse(float[][] embeddings, float[][] masks) {
-                fusionCalls.incrementAndGet();
+                if (fusionCalls.incrementAndGet() == crashAtFusionCall.get()) {
+                    throw new SimulatedCrash();
+                }
                 largestFusionBatch.accumulateAndGet(embeddings.length, Math::max);
                 float[][] out = new float[embeddings.length][LABELS.size()];
                 for (int row = 0; row < embeddings.length; row++) {
