@@ -5,6 +5,7 @@ import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
 import static org.apache.kafka.common.config.ConfigDef.Range.atLeast;
 import static org.apache.kafka.common.config.ConfigDef.Range.between;
+import static org.apache.kafka.common.config.ConfigDef.ValidString.in;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -52,6 +53,7 @@ public final class TriageConfig extends AbstractConfig {
 
     public static final String INSTANCE_ID = "triage.instance.id";
     public static final String DEAD_LETTER_MAX_BYTES = "triage.dead.letter.max.bytes";
+    public static final String REGISTRY_OUTAGE = "triage.registry.outage";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(TOPIC_PREFIX, Type.STRING, "", MEDIUM,
@@ -95,7 +97,12 @@ public final class TriageConfig extends AbstractConfig {
             .define(DEAD_LETTER_MAX_BYTES, Type.INT, 1_000_000, atLeast(1024), LOW,
                     "Largest serialized dead letter. One that would be larger leaves out the original value (its "
                             + "topic, partition and offset still point at it), so it fits Kafka's default 1 MB "
-                            + "record limit; raise it with the dead-letter topic's max.message.bytes.");
+                            + "record limit; raise it with the dead-letter topic's max.message.bytes.")
+            .define(REGISTRY_OUTAGE, Type.STRING, "dead-letter", in("dead-letter", "fail"), MEDIUM,
+                    "An input record that cannot be read because the schema registry stays unreachable (after the "
+                            + "client's retries): 'dead-letter' writes it to the dead-letter topic (stage DESERIALIZE, "
+                            + "reason REGISTRY_UNAVAILABLE) and goes on; 'fail' fails the stream thread, which is "
+                            + "replaced and reads the record again from the last commit.");
 
     /** What Triage sets on Kafka Streams unless the user did. */
     static final Map<String, Object> STREAMS_DEFAULTS = Map.of(
@@ -184,6 +191,11 @@ public final class TriageConfig extends AbstractConfig {
 
     public int batchSize() {
         return getInt(BATCH_SIZE);
+    }
+
+    /** Whether an input record unreadable for a registry outage is dead-lettered (else the stream thread fails). */
+    public boolean deadLetterOnRegistryOutage() {
+        return getString(REGISTRY_OUTAGE).equals("dead-letter");
     }
 
     public int deadLetterMaxBytes() {

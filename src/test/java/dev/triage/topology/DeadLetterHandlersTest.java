@@ -99,15 +99,35 @@ class DeadLetterHandlersTest {
     }
 
     @Test
-    void aRegistryOutageFailsTheThreadInsteadOfDeadLetteringAGoodRecord() {
+    void aRegistryOutageIsDeadLetteredByDefault() {
         DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
         handler.configure(configs);
         DeserializationExceptionHandler.Response response = handler.handleError(context("src"),
-                new ConsumerRecord<>("t.posts.image", 2, 41, null, new byte[] {0, 0, 0, 0, 1}),
-                new RuntimeException(new AvroSerdeException(AvroSerdeException.Reason.REGISTRY_UNAVAILABLE,
-                        "t.posts.image", false, 1, "registry http://x:8081 unavailable", null)));
+                new ConsumerRecord<>("t.posts.image", 2, 41, null, new byte[] {0, 0, 0, 0, 1}), outage());
+        assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(r -> {
+            DeadLetter letter = read(r);
+            assertThat(letter.getStage()).isEqualTo(DeadLetterStage.DESERIALIZE);
+            assertThat(letter.getMessage()).contains("unavailable");
+            assertThat(letter.getOffset()).isEqualTo(41L);
+        });
+    }
+
+    @Test
+    void aRegistryOutageCanFailTheThreadInsteadOfDeadLetteringAGoodRecord() {
+        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
+        Map<String, Object> failing = new java.util.HashMap<>(configs);
+        failing.put("triage.registry.outage", "fail");
+        handler.configure(failing);
+        DeserializationExceptionHandler.Response response = handler.handleError(context("src"),
+                new ConsumerRecord<>("t.posts.image", 2, 41, null, new byte[] {0, 0, 0, 0, 1}), outage());
         assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
         assertThat(response.deadLetterQueueRecords()).isEmpty();
+    }
+
+    private static Exception outage() {
+        return new RuntimeException(new AvroSerdeException(AvroSerdeException.Reason.REGISTRY_UNAVAILABLE,
+                "t.posts.image", false, 1, "registry http://x:8081 unavailable", null));
     }
 
     @Test
