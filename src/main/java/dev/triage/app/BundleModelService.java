@@ -13,6 +13,7 @@ import dev.triage.model.RuntimeSettings;
 import dev.triage.model.TextContract;
 import dev.triage.topology.ModelSession;
 import dev.triage.topology.ModelService;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -40,7 +41,35 @@ public final class BundleModelService implements ModelService {
         String device = config.getString(TriageConfig.MODEL_DEVICE).trim().toLowerCase();
         RuntimeSettings settings = new RuntimeSettings(device.equals("gpu") ? "gpu:0" : device,
                 config.getInt(TriageConfig.MODEL_THREADS), 1);
-        return new BundleModelService(ModelBundle.load(Path.of(config.getString(TriageConfig.MODEL_DIR)), settings));
+        return new BundleModelService(ModelBundle.load(modelDirectory(config.getString(TriageConfig.MODEL_DIR)),
+                settings));
+    }
+
+    /**
+     * The bundle directory: as configured when it exists or is absolute; a relative one that is not found from the
+     * working directory is looked up beside the application (the jar's folder, then its parent), so the shipped
+     * {@code models/reference} is found wherever {@code ./triage} or {@code java -jar} is started from.
+     */
+    static Path modelDirectory(String configured) {
+        Path dir = Path.of(configured);
+        if (dir.isAbsolute() || Files.isDirectory(dir)) {
+            return dir;
+        }
+        try {
+            Path code = Path.of(BundleModelService.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path base = code.getParent(); base != null && base.getNameCount() > 0 && base != code.getRoot();
+                 base = base.getParent()) {
+                if (Files.isDirectory(base.resolve(dir))) {
+                    return base.resolve(dir);
+                }
+                if (!base.equals(code.getParent())) {
+                    break; // the jar's folder and its parent only
+                }
+            }
+        } catch (RuntimeException | java.net.URISyntaxException e) {
+            // No code location (unusual class loader): keep the configured path, whose error names it.
+        }
+        return dir;
     }
 
     @Override

@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DemoOptions options = new DemoOptions(feed.posts, feed.rate, seconds, feed.partialShare, feed.badShare,
                 feed.seed, report, keepRunning);
-        DemoSummary.Summary summary = new DemoRun(options, config.overrides, BundleModelService::load, System.out)
+        DemoSummary.Summary summary = new DemoRun(options, config.load().all(), BundleModelService::load, System.out)
                 .run();
         if (!summary.everyPostAccountedFor()) {
             System.err.println("triage: not every post got exactly one prediction or dead letter (see the summary)");

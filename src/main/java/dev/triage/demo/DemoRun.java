@@ -40,14 +40,18 @@ public final class DemoRun {
     private static final Logger log = LoggerFactory.getLogger(DemoRun.class);
 
     private final DemoOptions options;
-    private final Map<String, String> overrides;
+    private final Map<String, ?> settings;
     private final Function<TriageConfig, ModelService> models;
     private final PrintStream out;
 
-    public DemoRun(DemoOptions options, Map<String, String> overrides, Function<TriageConfig, ModelService> models,
+    /**
+     * @param settings the configuration (file, environment, {@code -D}); the broker, registry and state directory
+     *                 are the demo's own
+     */
+    public DemoRun(DemoOptions options, Map<String, ?> settings, Function<TriageConfig, ModelService> models,
                    PrintStream out) {
         this.options = options;
-        this.overrides = overrides;
+        this.settings = settings;
         this.models = models;
         this.out = out;
     }
@@ -59,9 +63,12 @@ public final class DemoRun {
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(
                      SchemaRegistryConfig.kafka(broker.bootstrapServers())).start()) {
             Map<String, Object> props = new HashMap<>();
-            props.put("application.id", "triage-demo");
+            props.putAll(settings);
+            if (!settings.containsKey("application.id")
+                    || "triage".equals(String.valueOf(settings.get("application.id")))) {
+                props.put("application.id", "triage-demo");
+            }
             props.put("state.dir", state.toString());
-            props.putAll(overrides);
             props.put("bootstrap.servers", broker.bootstrapServers());
             props.put("schema.registry.url", registry.url());
             TriageConfig config = TriageConfig.of(props);
@@ -118,11 +125,21 @@ public final class DemoRun {
                         expected.addAndGet(sent.expectedOutcomes());
                         summary.sent(sent);
                     });
-            // Partial posts are scored once their window closes; allow that plus a margin for the last batches.
+            // Partial posts are scored once their window closes; a backlog drains at the pipeline's pace. Give up
+            // only when nothing has come for a window + grace and a margin.
             long patience = config.joinWindow().plus(config.joinGrace()).plus(config.joinIdleClose())
                     .toMillis() + 30_000;
-            long giveUp = System.currentTimeMillis() + patience;
-            while (summary.snapshot().outcomes() < expected.get() && System.currentTimeMillis() < giveUp) {
+            long seen = -1;
+            long giveUp = 0;
+            while (summary.snapshot().outcomes() < expected.get()) {
+                long now = System.currentTimeMillis();
+                long outcomes = summary.snapshot().outcomes();
+                if (outcomes != seen) {
+                    seen = outcomes;
+                    giveUp = now + patience;
+                } else if (now >= giveUp) {
+                    break;
+                }
                 Thread.sleep(100);
             }
             // A moment more, so a duplicate would be seen.

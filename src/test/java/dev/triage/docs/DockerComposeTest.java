@@ -53,11 +53,11 @@ class DockerComposeTest {
     }
 
     @Test
-    void everyLongRunningServiceHasAHealthCheck() throws IOException {
-        for (String name : List.of("kafka", "schema-registry", "triage")) {
+    void everyServiceHasAHealthCheck() throws IOException {
+        for (String name : services().keySet()) {
             @SuppressWarnings("unchecked")
             Map<String, Object> hc = (Map<String, Object>) service(name).get("healthcheck");
-            assertThat(hc).as("healthcheck of %s", name).containsKey("test");
+            assertThat(hc).as("healthcheck of %s", name).containsKey("test").doesNotContainKey("disable");
         }
     }
 
@@ -96,5 +96,25 @@ class DockerComposeTest {
         assertThat((Map<String, Object>) deps.get("topics"))
                 .containsEntry("condition", "service_completed_successfully");
         assertThat((Map<String, Object>) deps.get("schema-registry")).containsEntry("condition", "service_healthy");
+    }
+
+    @Test
+    void theImageIsBuiltInTwoStagesAndRunsAsNonRootWithTheModel() throws IOException {
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        assertThat(dockerfile.lines().filter(l -> l.startsWith("FROM "))).hasSize(2);
+        assertThat(dockerfile).contains("FROM maven:").contains("AS build").contains("-jre")
+                .contains("COPY --from=build /src/target/triage.jar").contains("COPY models /app/models")
+                .contains("USER triage");
+        assertThat(Path.of(".dockerignore")).exists();
+        assertThat(Files.readString(Path.of(".dockerignore"))).contains("target/");
+    }
+
+    @Test
+    void theCommentedGpuVariantReservesAGpuAndBuildsTheGpuProfileUnderItsOwnImageName() throws IOException {
+        String compose = Files.readString(Path.of("docker-compose.yml"));
+        assertThat(compose).contains("#     MAVEN_PROFILES: gpu").contains("# image: triage:gpu")
+                .contains("#   resources:").contains("#         - driver: nvidia")
+                .contains("#           capabilities: [gpu]");
+        assertThat(Files.readString(Path.of("Dockerfile"))).contains("ARG MAVEN_PROFILES");
     }
 }
