@@ -86,13 +86,13 @@ final class Resampler {
             }
             int phase = (int) (pos % phases);
             double[] h = table != null ? table[phase] : taps(phase);
-            long k0 = centre - halfWidth + 1;
+            int k0 = (int) (centre - halfWidth + 1);
+            // Only the taps over samples that exist, in the same order: the sum is the same, bit for bit.
+            int from = Math.max(0, -k0);
+            int to = Math.min(h.length, x.length - k0);
             double acc = 0;
-            for (int j = 0; j < h.length; j++) {
-                long k = k0 + j;
-                if (k >= 0 && k < x.length) {
-                    acc += h[j] * x[(int) k];
-                }
+            for (int j = from; j < to; j++) {
+                acc += h[j] * x[k0 + j];
             }
             out[i] = (float) Math.max(-1.0, Math.min(1.0, acc));
         }
