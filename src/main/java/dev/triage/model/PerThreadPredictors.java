@@ -3,6 +3,7 @@ package dev.triage.model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.translate.TranslateException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +70,7 @@ public final class PerThreadPredictors implements AutoCloseable {
     private Slot slotForCurrentThread() {
         Slot slot = local.get();
         if (slot == null) {
+            JniUtils.setGraphExecutorOptimize(Djl.graphOptimizer()); // thread-local in libtorch
             slot = new Slot(module.manager().newSubManager(), module.newPredictor());
             slots.add(slot);
             local.set(slot);
