@@ -73,7 +73,8 @@ public final class TriageConfig extends AbstractConfig {
             .define(MODEL_DEVICE, Type.STRING, "auto", new DeviceValidator(), MEDIUM,
                     "Where inference runs: auto (GPU when present), cpu, or gpu:N.")
             .define(MODEL_THREADS, Type.INT, 1, between(1, 256), MEDIUM,
-                    "Intra-op threads of each predictor (ai.djl.pytorch.num_threads).")
+                    "libtorch intra-op threads (ai.djl.pytorch.num_threads): one process-wide setting, fixed when "
+                            + "the engine starts, that every stream thread's predictors use.")
             .define(BATCH_SIZE, Type.INT, 32, between(1, 4096), HIGH,
                     "Micro-batch size of the encoders and the fusion head.")
             .define(BATCH_LINGER_MS, Type.LONG, 20L, between(0, 60_000), HIGH,

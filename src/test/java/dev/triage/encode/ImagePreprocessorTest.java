@@ -179,6 +179,15 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void aFiftyMegapixelImageIsRefusedByTheDefaultLimitBeforeDecoding() {
+        byte[] png = TestImages.pngHeaderOnly(8_000, 6_250);
+        assertThatThrownBy(() -> pre.preprocess(png))
+                .isInstanceOfSatisfying(DecodeException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DecodeException.Reason.TOO_LARGE))
+                .hasMessage("image: 8000x6250 = 50 Mpx exceeds triage.image.max.pixels=40000000");
+    }
+
+    @Test
     void pixelLimitIsConfigurable() {
         ImagePreprocessor strict = new ImagePreprocessor(new ImageContract(SIZE, "RGB", MEAN, STD),
                 new DecodeLimits(1, 1 << 20, 12_000, 1, 1));

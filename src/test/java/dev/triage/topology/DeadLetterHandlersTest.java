@@ -95,6 +95,7 @@ class DeadLetterHandlersTest {
         assertThat(d.getOffset()).isEqualTo(41L);
         assertThat(d.getValue()).isEqualTo(ByteBuffer.wrap(raw));
         assertThat(d.getMessage()).contains("magic byte");
+        assertThat(d.getReason()).isEqualTo("WRONG_MAGIC_BYTE");
         assertThat(d.getApplicationId()).isEqualTo("handlers-test");
     }
 
@@ -109,6 +110,7 @@ class DeadLetterHandlersTest {
             DeadLetter letter = read(r);
             assertThat(letter.getStage()).isEqualTo(DeadLetterStage.DESERIALIZE);
             assertThat(letter.getMessage()).contains("unavailable");
+            assertThat(letter.getReason()).isEqualTo("REGISTRY_UNAVAILABLE");
             assertThat(letter.getOffset()).isEqualTo(41L);
         });
     }

@@ -116,6 +116,7 @@ class JoinRandomizedTest {
             assertThat(dead).allSatisfy(d -> {
                 assertThat(d.getStage()).isEqualTo(DeadLetterStage.JOIN);
                 assertThat(d.getErrorClass()).isEqualTo(LateEventException.class.getName());
+                assertThat(d.getReason()).isEqualTo("LATE_EVENT");
                 assertThat(d.getTopic()).isNotEmpty();
                 assertThat(d.getOffset()).isGreaterThanOrEqualTo(0L);
             });

@@ -128,6 +128,7 @@ class TriageTopologyTest {
         assertThat(d.getOffset()).isEqualTo(0L);
         assertThat(d.getCorrelationId()).isEqualTo("p1");
         assertThat(d.getErrorClass()).isEqualTo("dev.triage.encode.DecodeException");
+        assertThat(d.getReason()).isEqualTo("UNSUPPORTED_FORMAT");
         assertThat(d.getValue()).isNotNull();
         assertThat(f.topics.image().valueSerde().deserializer().deserialize(f.topics.image().name(),
                 bytes(d.getValue())).getCorrelationId()).isEqualTo("p1");
