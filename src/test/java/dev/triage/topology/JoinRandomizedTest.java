@@ -122,4 +122,112 @@ class JoinRandomizedTest {
             });
         }
     }
+
+    /**
+     * Bursts of traffic 20 s apart in event time. Between two bursts the wall clock stands still, or passes 9 s (every
+     * open post is closed by the wall clock), or 15 s (longer than a closed post is remembered by event time). Later
+     * bursts reuse earlier ids in a new window — a second prediction each, even when the reuse is the first event
+     * read after the burst before — and bring latecomers for the burst before: dead letters, never predictions.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {4L, 5L})
+    void quietGapsSecondWindowsAndLatecomers(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Map<String, List<Set<Modality>>> expected = new HashMap<>();
+        int latecomers = 0;
+        try (TopologyFixture f = new TopologyFixture(Map.of())) {
+            List<String> previous = List.of();
+            Map<String, Set<Modality>> previousPresent = new HashMap<>();
+            long[] silences = {0, 9_000, 15_000};
+            for (int burst = 0; burst < 12; burst++) {
+                long base = T0 + burst * 20_000L;
+                long silence = silences[burst % 3];
+                List<Send> sends = new ArrayList<>();
+                List<String> ids = new ArrayList<>();
+                Map<String, Set<Modality>> present = new HashMap<>();
+                for (int i = 0; i < 60; i++) {
+                    // A third of a burst's posts reuse an id of the burst before, in a new window.
+                    String id = !previous.isEmpty() && random.nextInt(3) == 0
+                            ? previous.get(random.nextInt(previous.size())) : "b" + burst + "-" + i;
+                    if (present.containsKey(id)) {
+                        continue;
+                    }
+                    Set<Modality> modalities = EnumSet.noneOf(Modality.class);
+                    while (modalities.isEmpty()) {
+                        for (Modality m : Modality.values()) {
+                            if (random.nextInt(100) < 60) {
+                                modalities.add(m);
+                            }
+                        }
+                    }
+                    List<Modality> declared = random.nextInt(100) < 30 ? List.copyOf(modalities) : null;
+                    present.put(id, modalities);
+                    ids.add(id);
+                    expected.computeIfAbsent(id, k -> new ArrayList<>()).add(modalities);
+                    long postTime = base + random.nextLong(2_000);
+                    boolean reused = previousPresent.containsKey(id);
+                    for (Modality m : modalities) {
+                        long eventTime = postTime + random.nextLong(500);
+                        // A reused id's events come first, while its previous post may still be open.
+                        long arrival = (reused ? eventTime - 3_000 : eventTime) + random.nextLong(GRACE / 2);
+                        sends.add(new Send(arrival, id, m, eventTime, declared, false));
+                        if (random.nextInt(100) < 10) {
+                            sends.add(new Send(arrival + random.nextLong(300), id, m, eventTime, declared, false));
+                        }
+                    }
+                }
+                // Latecomers for the previous burst's posts that kept their id: a modality they lacked, in window.
+                for (String id : previous) {
+                    Set<Modality> had = previousPresent.get(id);
+                    if (present.containsKey(id) || had.size() == 3 || random.nextInt(100) >= 15) {
+                        continue;
+                    }
+                    Modality m = EnumSet.complementOf(EnumSet.copyOf(had)).iterator().next();
+                    long eventTime = base - 20_000 + random.nextLong(2_000);
+                    // After this burst's first events, so that the previous burst is over in stream time too.
+                    sends.add(new Send(base + 2_600 + random.nextLong(500), id, m, eventTime, null, true));
+                    latecomers++;
+                }
+                sends.sort(Comparator.comparingLong(Send::arrival));
+                for (Send s : sends) {
+                    String eventId = s.late() ? s.id() + "-late" : null;
+                    switch (s.modality()) {
+                        case TEXT -> f.text.pipeInput(s.id(), withEventId(
+                                TestEvents.text(s.id(), s.eventTime(), s.expected()), eventId));
+                        case IMAGE -> f.image.pipeInput(s.id(), withEventId(
+                                TestEvents.image(s.id(), s.eventTime(), s.expected()), eventId));
+                        case AUDIO -> f.audio.pipeInput(s.id(), withEventId(
+                                TestEvents.audio(s.id(), s.eventTime(), s.expected()), eventId));
+                    }
+                    f.tick(5);
+                }
+                for (long t = 0; t < silence; t += 1_000) {
+                    f.tick(1_000);
+                }
+                previous = ids;
+                previousPresent = present;
+            }
+            f.drain();
+
+            Map<String, List<Set<Modality>>> actual = new HashMap<>();
+            for (Prediction p : f.predictions.readValuesToList()) {
+                actual.computeIfAbsent(p.getCorrelationId(), k -> new ArrayList<>())
+                        .add(EnumSet.copyOf(p.getModalitiesPresent()));
+            }
+            assertThat(expected.values().stream().filter(l -> l.size() > 1).count())
+                    .as("ids scored in two windows").isGreaterThan(20);
+            assertThat(actual).isEqualTo(expected);
+            List<DeadLetter> dead = f.deadLetters.readValuesToList();
+            assertThat(latecomers).as("the feed has latecomers").isGreaterThan(5);
+            assertThat(dead).hasSize(latecomers);
+            assertThat(dead).allSatisfy(d -> assertThat(d.getReason()).isEqualTo("LATE_EVENT"));
+        }
+    }
+
+    private static <E extends org.apache.avro.specific.SpecificRecordBase> E withEventId(E event, String eventId) {
+        if (eventId != null) {
+            event.put("eventId", eventId);
+        }
+        return event;
+    }
 }
