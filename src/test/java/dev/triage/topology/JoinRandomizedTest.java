@@ -44,14 +44,7 @@ class JoinRandomizedTest {
         for (int i = 0; i < posts; i++) {
             String id = "post-" + seed + "-" + i;
             long base = T0 + i * 40L;
-            Set<Modality> present = EnumSet.noneOf(Modality.class);
-            while (present.isEmpty()) {
-                for (Modality m : Modality.values()) {
-                    if (random.nextInt(100) < 60) {
-                        present.add(m);
-                    }
-                }
-            }
+            Set<Modality> present = randomModalities(random);
             List<Modality> declared = random.nextInt(100) < 40 ? List.copyOf(present) : null;
             expectedPresent.put(id, present);
             for (Modality m : present) {
@@ -152,14 +145,7 @@ class JoinRandomizedTest {
                     if (present.containsKey(id)) {
                         continue;
                     }
-                    Set<Modality> modalities = EnumSet.noneOf(Modality.class);
-                    while (modalities.isEmpty()) {
-                        for (Modality m : Modality.values()) {
-                            if (random.nextInt(100) < 60) {
-                                modalities.add(m);
-                            }
-                        }
-                    }
+                    Set<Modality> modalities = randomModalities(random);
                     List<Modality> declared = random.nextInt(100) < 30 ? List.copyOf(modalities) : null;
                     present.put(id, modalities);
                     ids.add(id);
@@ -229,5 +215,18 @@ class JoinRandomizedTest {
             event.put("eventId", eventId);
         }
         return event;
+    }
+
+    /** A non-empty random subset of the modalities, each present with probability 0.6. */
+    private static Set<Modality> randomModalities(SplittableRandom random) {
+        Set<Modality> present = EnumSet.noneOf(Modality.class);
+        while (present.isEmpty()) {
+            for (Modality m : Modality.values()) {
+                if (random.nextInt(100) < 60) {
+                    present.add(m);
+                }
+            }
+        }
+        return present;
     }
 }
