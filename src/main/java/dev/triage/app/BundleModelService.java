@@ -56,14 +56,11 @@ public final class BundleModelService implements ModelService {
             return dir;
         }
         try {
-            Path code = Path.of(BundleModelService.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (Path base = code.getParent(); base != null && base.getNameCount() > 0 && base != code.getRoot();
-                 base = base.getParent()) {
-                if (Files.isDirectory(base.resolve(dir))) {
+            Path jarFolder = Path.of(BundleModelService.class.getProtectionDomain().getCodeSource().getLocation()
+                    .toURI()).getParent();
+            for (Path base : new Path[] {jarFolder, jarFolder == null ? null : jarFolder.getParent()}) {
+                if (base != null && Files.isDirectory(base.resolve(dir))) {
                     return base.resolve(dir);
-                }
-                if (!base.equals(code.getParent())) {
-                    break; // the jar's folder and its parent only
                 }
             }
         } catch (RuntimeException | java.net.URISyntaxException e) {

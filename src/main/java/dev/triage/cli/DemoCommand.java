@@ -5,6 +5,7 @@ import dev.triage.demo.DemoOptions;
 import dev.triage.demo.DemoRun;
 import dev.triage.demo.DemoSummary;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,7 +38,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DemoOptions options = new DemoOptions(feed.posts, feed.rate, seconds, feed.partialShare, feed.badShare,
                 feed.seed, report, keepRunning);
-        DemoSummary.Summary summary = new DemoRun(options, config.load().all(), BundleModelService::load, System.out)
+        DemoSummary.Summary summary = new DemoRun(options, config.load(Map.of("application.id", "triage-demo")).all(),
+                BundleModelService::load, System.out)
                 .run();
         if (!summary.everyPostAccountedFor()) {
             System.err.println("triage: not every post got exactly one prediction or dead letter (see the summary)");

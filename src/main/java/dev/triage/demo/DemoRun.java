@@ -63,11 +63,8 @@ public final class DemoRun {
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(
                      SchemaRegistryConfig.kafka(broker.bootstrapServers())).start()) {
             Map<String, Object> props = new HashMap<>();
+            props.put("application.id", "triage-demo");
             props.putAll(settings);
-            if (!settings.containsKey("application.id")
-                    || "triage".equals(String.valueOf(settings.get("application.id")))) {
-                props.put("application.id", "triage-demo");
-            }
             props.put("state.dir", state.toString());
             props.put("bootstrap.servers", broker.bootstrapServers());
             props.put("schema.registry.url", registry.url());

@@ -35,8 +35,9 @@ public final class Djl {
             try {
                 engine = Engine.getEngine("PyTorch");
             } catch (RuntimeException e) {
-                throw new IllegalStateException("the PyTorch engine did not start: " + rootMessage(e)
-                        + (rootMessage(e).contains("Offline mode")
+                String cause = TorchModule.rootMessage(e);
+                throw new IllegalStateException("the PyTorch engine did not start: " + cause
+                        + (cause.contains("Offline mode")
                         ? " (the libtorch this machine needs is not in the jar and ai.djl.offline=true forbids"
                                 + " downloading it: a gpu build runs only where a CUDA driver is present; use the CPU"
                                 + " build elsewhere)" : ""), e);
@@ -57,14 +58,6 @@ public final class Djl {
     /** Whether TorchScript's graph executor optimizer runs (see {@link #init}); per thread in libtorch. */
     static boolean graphOptimizer() {
         return Boolean.parseBoolean(System.getProperty(GRAPH_OPTIMIZER, "false"));
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private static void setThreads(String property, int threads) {
