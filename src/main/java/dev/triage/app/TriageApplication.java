@@ -26,6 +26,7 @@ public final class TriageApplication implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile String failure;
     private final List<Consumer<KafkaStreams.State>> stateListeners = new CopyOnWriteArrayList<>();
 
     public TriageApplication(TriageConfig config, ModelService model) {
@@ -37,10 +38,23 @@ public final class TriageApplication implements AutoCloseable {
             log.info("input topics {} have {} partitions each", topics.inputs(), partitions);
         }
         this.streams = new KafkaStreams(TriageTopology.build(config, topics, model), props);
+        RestartBudget restarts = new RestartBudget(config.getInt(TriageConfig.RESTARTS_MAX),
+                Duration.ofMillis(config.getLong(TriageConfig.RESTARTS_WINDOW_MS)), System::currentTimeMillis);
         streams.setUncaughtExceptionHandler(e -> {
-            // Bad records never get here (they become dead letters); this is infrastructure failing.
-            log.error("stream thread failed; replacing it", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            // Bad records never get here (they become dead letters): this is a system fault. The thread's
+            // transaction is aborted; a replacement retries its records from the last commit.
+            String cause = RestartBudget.oneLine(e);
+            if (restarts.tryRestart()) {
+                log.error("stream thread failed ({} of {} restarts allowed in {} ms): {}; replacing it",
+                        restarts.failuresInWindow(), restarts.max(), config.getLong(TriageConfig.RESTARTS_WINDOW_MS),
+                        cause, e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+            failure = "stopped after " + restarts.failuresInWindow() + " stream-thread failures within "
+                    + config.getLong(TriageConfig.RESTARTS_WINDOW_MS) + " ms (" + TriageConfig.RESTARTS_MAX + "="
+                    + restarts.max() + "); last: " + cause;
+            log.error("{}", failure, e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((now, before) -> {
             log.info("Kafka Streams {} -> {}", before, now);
@@ -80,6 +94,9 @@ public final class TriageApplication implements AutoCloseable {
     /** Blocks until the application stops (by {@link #close()} or an unrecoverable error). */
     public void awaitStop() throws InterruptedException {
         stopped.await();
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
         if (streams.state() == KafkaStreams.State.ERROR) {
             throw new IllegalStateException("Kafka Streams stopped in ERROR state (see the log above)");
         }

@@ -54,6 +54,10 @@ public final class TriageConfig extends AbstractConfig {
     public static final String INSTANCE_ID = "triage.instance.id";
     public static final String DEAD_LETTER_MAX_BYTES = "triage.dead.letter.max.bytes";
     public static final String REGISTRY_OUTAGE = "triage.registry.outage";
+    public static final String EVENT_TIME_MAX_PAST_MS = "triage.event.time.max.past.ms";
+    public static final String EVENT_TIME_MAX_FUTURE_MS = "triage.event.time.max.future.ms";
+    public static final String RESTARTS_MAX = "triage.restarts.max";
+    public static final String RESTARTS_WINDOW_MS = "triage.restarts.window.ms";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(TOPIC_PREFIX, Type.STRING, "", MEDIUM,
@@ -103,7 +107,21 @@ public final class TriageConfig extends AbstractConfig {
                     "An input record that cannot be read because the schema registry stays unreachable (after the "
                             + "client's retries): 'dead-letter' writes it to the dead-letter topic (stage DESERIALIZE, "
                             + "reason REGISTRY_UNAVAILABLE) and goes on; 'fail' fails the stream thread, which is "
-                            + "replaced and reads the record again from the last commit.");
+                            + "replaced and reads the record again from the last commit.")
+            .define(EVENT_TIME_MAX_PAST_MS, Type.LONG, 86_400_000L, atLeast(0), MEDIUM,
+                    "An event whose eventTime is more than this before its Kafka record's timestamp is a dead letter "
+                            + "(stage DECODE, reason EVENT_TIME_OUT_OF_RANGE). Checked against the record, not the "
+                            + "wall clock, so replaying an old topic works.")
+            .define(EVENT_TIME_MAX_FUTURE_MS, Type.LONG, 1_000L, atLeast(0), MEDIUM,
+                    "An event whose eventTime is more than this after its Kafka record's timestamp is a dead letter "
+                            + "(reason EVENT_TIME_OUT_OF_RANGE). Event time drives the join's stream time, so keep "
+                            + "this at most triage.join.grace.ms: a later one would make on-time events late.")
+            .define(RESTARTS_MAX, Type.INT, 5, atLeast(0), MEDIUM,
+                    "Stream-thread failures (system faults: model runtime, registry, broker) tolerated within "
+                            + "triage.restarts.window.ms; each replaces the thread, which retries from the last commit. "
+                            + "One more stops Triage with exit code 1 and the cause.")
+            .define(RESTARTS_WINDOW_MS, Type.LONG, 600_000L, atLeast(1), LOW,
+                    "The period over which triage.restarts.max is counted.");
 
     /** What Triage sets on Kafka Streams unless the user did. */
     static final Map<String, Object> STREAMS_DEFAULTS = Map.of(
@@ -197,6 +215,16 @@ public final class TriageConfig extends AbstractConfig {
     /** Whether an input record unreadable for a registry outage is dead-lettered (else the stream thread fails). */
     public boolean deadLetterOnRegistryOutage() {
         return getString(REGISTRY_OUTAGE).equals("dead-letter");
+    }
+
+    /** How far an event time may be before its record's timestamp. */
+    public Duration eventTimeMaxPast() {
+        return Duration.ofMillis(getLong(EVENT_TIME_MAX_PAST_MS));
+    }
+
+    /** How far an event time may be after its record's timestamp. */
+    public Duration eventTimeMaxFuture() {
+        return Duration.ofMillis(getLong(EVENT_TIME_MAX_FUTURE_MS));
     }
 
     public int deadLetterMaxBytes() {

@@ -3,13 +3,15 @@ package dev.triage.topology;
 import dev.triage.avro.DeadLetterStage;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 
 /**
- * A result that cannot be written (too large, cannot be serialized) becomes a dead letter; retriable errors are
- * retried; a failure to write the dead-letter topic itself stops the application rather than lose records.
+ * A result that can never be written (too large, cannot be serialized) becomes a dead letter; retriable errors are
+ * retried; anything else (authorization, a missing topic) and a failure to write the dead-letter topic itself fail
+ * the transaction rather than lose records.
  */
 public final class DeadLetterProductionHandler implements ProductionExceptionHandler {
     private final DeadLetterHandlers deadLetters = new DeadLetterHandlers();
@@ -25,7 +27,7 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
         if (exception instanceof RetriableException) {
             return Response.retry();
         }
-        if (deadLetters.topic().equals(record.topic())) {
+        if (deadLetters.topic().equals(record.topic()) || !(exception instanceof RecordTooLargeException)) {
             return Response.fail();
         }
         return Response.resume(deadLetters.deadLetter(context, record.key(), record.value(),
@@ -36,7 +38,9 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     @SuppressWarnings("rawtypes")
     public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
                                              SerializationExceptionOrigin origin) {
-        if (deadLetters.topic().equals(record.topic())) {
+        // A record that does not fit its schema can never be written; a registry that cannot be reached is no
+        // fault of the record.
+        if (deadLetters.topic().equals(record.topic()) || !Faults.isRecordFault(exception)) {
             return Response.fail();
         }
         return Response.resume(deadLetters.deadLetter(context, context.sourceRawKey(), context.sourceRawValue(),

@@ -3,8 +3,6 @@ package dev.triage.topology;
 import dev.triage.avro.DeadLetter;
 import dev.triage.avro.DeadLetterStage;
 import dev.triage.avro.SourceRecord;
-import dev.triage.encode.DecodeException;
-import dev.triage.serde.AvroSerdeException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 
@@ -27,24 +25,8 @@ public final class DeadLetters {
                 .setStage(stage)
                 .setApplicationId(applicationId)
                 .setTime(Instant.ofEpochMilli(now))
-                .setReason(reasonOf(error))
+                .setReason(Faults.reasonOf(error))
                 .build();
-    }
-
-    /** The first machine-readable reason in the cause chain, if any. */
-    static String reasonOf(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof DecodeException e) {
-                return e.reason().name();
-            }
-            if (t instanceof AvroSerdeException e) {
-                return e.reason().name();
-            }
-            if (t instanceof LateEventException) {
-                return "LATE_EVENT";
-            }
-        }
-        return null;
     }
 
     public static SourceRecord source(String topic, int partition, long offset, byte[] key, byte[] value) {

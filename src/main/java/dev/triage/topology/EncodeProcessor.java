@@ -5,15 +5,19 @@ import dev.triage.avro.DeadLetterStage;
 import dev.triage.avro.Embedding;
 import dev.triage.avro.Modality;
 import dev.triage.avro.SourceRecord;
+import dev.triage.config.TriageConfig;
+import dev.triage.encode.DecodeException;
+import dev.triage.serde.AvroSerdeException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,19 +38,24 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
     private final String storeName;
     private final int batchSize;
     private final Duration linger;
+    private final long maxPastMs;
+    private final long maxFutureMs;
+    private final boolean deadLetterOnRegistryOutage;
 
     private ProcessorContext<String, Result<Embedding>> context;
     private MicroBatch<BufferedInput> batch;
     private ModelSession session;
 
-    EncodeProcessor(List<ModalityAdapter<?>> adapters, ModelService model, String storeName, int batchSize,
-                    Duration linger) {
+    EncodeProcessor(List<ModalityAdapter<?>> adapters, ModelService model, String storeName, TriageConfig config) {
         this.adapters = new EnumMap<>(Modality.class);
         adapters.forEach(a -> this.adapters.put(a.modality(), a));
         this.model = model;
         this.storeName = storeName;
-        this.batchSize = batchSize;
-        this.linger = linger;
+        this.batchSize = config.batchSize();
+        this.linger = config.batchLinger();
+        this.maxPastMs = config.eventTimeMaxPast().toMillis();
+        this.maxFutureMs = config.eventTimeMaxFuture().toMillis();
+        this.deadLetterOnRegistryOutage = config.deadLetterOnRegistryOutage();
     }
 
     @Override
@@ -62,38 +71,93 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
     @Override
     public void process(Record<String, ModalityEvent> record) {
         long now = context.currentSystemTimeMs();
-        ModalityEvent event = record.value();
+        ModalityEvent in = record.value();
         @SuppressWarnings("unchecked")
-        ModalityAdapter<Object> adapter = (ModalityAdapter<Object>) adapters.get(event.modality());
+        ModalityAdapter<Object> adapter = (ModalityAdapter<Object>) adapters.get(in.modality());
         SourceRecord source = source(record);
+        DeadLetterStage stage = DeadLetterStage.DESERIALIZE;
         String correlationId = null;
+        BufferedInput input;
         try {
-            Objects.requireNonNull(event.event(), "null value: " + event.modality() + " events cannot be tombstones");
-            correlationId = adapter.correlationId(event.event());
-            if (record.key() != null && !record.key().equals(correlationId)) {
-                throw new IllegalArgumentException("record key '" + record.key() + "' differs from correlationId '"
-                        + correlationId + "': the post's events would not be co-partitioned");
-            }
-            ByteBuffer tensor = adapter.preprocess(event.event());
-            BufferedInput input = BufferedInput.newBuilder()
+            Object event = read(adapter, source, record);
+            stage = DeadLetterStage.DECODE;
+            correlationId = adapter.correlationId(event);
+            checkKey(record.key(), correlationId);
+            long eventTime = adapter.eventTime(event);
+            checkEventTime(eventTime, record.timestamp());
+            input = BufferedInput.newBuilder()
                     .setCorrelationId(correlationId)
-                    .setEventId(adapter.eventId(event.event()))
-                    .setModality(event.modality())
-                    .setTensor(tensor)
-                    .setEventTime(Instant.ofEpochMilli(adapter.eventTime(event.event())))
+                    .setEventId(adapter.eventId(event))
+                    .setModality(in.modality())
+                    .setTensor(preprocess(adapter, event))
+                    .setEventTime(Instant.ofEpochMilli(eventTime))
                     .setIngestTime(Instant.ofEpochMilli(now))
-                    .setExpectedModalities(adapter.expectedModalities(event.event()))
+                    .setExpectedModalities(adapter.expectedModalities(event))
                     // Only the coordinates: the changelog holds tensors whose size the model fixes, not payloads
                     // up to the decode limits; a later dead letter points at the original record instead.
                     .setSource(SourceRecord.newBuilder(source).setValue(null).build())
                     .build();
-            if (batch.add(input)) {
-                flush();
-            }
-        } catch (Exception e) {
+        } catch (RecordFault | DecodeException | AvroSerdeException e) {
             context.forward(record.withKey(correlationId != null ? correlationId : record.key())
-                    .withValue(Result.failure(DeadLetters.of(source, correlationId, DeadLetterStage.DECODE, e,
+                    .withValue(Result.failure(DeadLetters.of(source, correlationId, stage, e,
                             context.applicationId(), now))));
+            return;
+        }
+        if (batch.add(input)) {
+            flush();
+        }
+    }
+
+    /**
+     * The Avro event in the record. Unreadable bytes are the record's fault; a registry that cannot be reached is
+     * not, and is dead-lettered or fails the transaction as {@code triage.registry.outage} says.
+     */
+    private Object read(ModalityAdapter<Object> adapter, SourceRecord source, Record<String, ModalityEvent> record) {
+        byte[] raw = record.value().raw();
+        if (raw == null) {
+            throw new RecordFault(RecordFault.Reason.NULL_VALUE, "null value: " + record.value().modality()
+                    + " events cannot be tombstones");
+        }
+        try {
+            return adapter.read(source.getTopic(), record.headers(), raw);
+        } catch (AvroSerdeException e) {
+            if (e.isTransient() && !deadLetterOnRegistryOutage) {
+                throw new SystemFault("schema registry unavailable reading " + source.getTopic() + "-"
+                        + source.getPartition() + "@" + source.getOffset() + ": " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    private static void checkKey(String key, String correlationId) {
+        if (key == null) {
+            throw new RecordFault(RecordFault.Reason.NULL_KEY, "null record key: the key must be the correlationId '"
+                    + correlationId + "', or the post's events would not be co-partitioned");
+        }
+        if (!key.equals(correlationId)) {
+            throw new RecordFault(RecordFault.Reason.KEY_MISMATCH, "record key '" + key + "' differs from correlationId '"
+                    + correlationId + "': the post's events would not be co-partitioned");
+        }
+    }
+
+    /** Event times drive the join: one far from its record's own timestamp would move stream time for everyone. */
+    private void checkEventTime(long eventTime, long recordTimestamp) {
+        if (eventTime < recordTimestamp - maxPastMs || eventTime > recordTimestamp + maxFutureMs) {
+            throw new RecordFault(RecordFault.Reason.EVENT_TIME_OUT_OF_RANGE, "eventTime "
+                    + Instant.ofEpochMilli(eventTime) + " is " + Math.abs(eventTime - recordTimestamp) + " ms "
+                    + (eventTime < recordTimestamp ? "before" : "after") + " its record's timestamp "
+                    + Instant.ofEpochMilli(recordTimestamp) + "; allowed: " + maxPastMs + " ms before ("
+                    + "triage.event.time.max.past.ms), " + maxFutureMs + " ms after (triage.event.time.max.future.ms)");
+        }
+    }
+
+    /** Decoding is a function of the payload alone, so anything it throws (short of an Error) is the payload's fault. */
+    private static ByteBuffer preprocess(ModalityAdapter<Object> adapter, Object event) throws DecodeException {
+        try {
+            return adapter.preprocess(event);
+        } catch (RuntimeException e) {
+            throw new DecodeException(adapter.modality(), DecodeException.Reason.CORRUPT,
+                    "the decoder failed: " + DeadLetters.messageOf(e), e);
         }
     }
 
@@ -111,41 +175,38 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
     }
 
     private void flush() {
-        List<BufferedInput> all = batch.drain();
-        Map<Modality, List<BufferedInput>> lanes = new EnumMap<>(Modality.class);
-        for (BufferedInput in : all) {
-            lanes.computeIfAbsent(in.getModality(), m -> new ArrayList<>()).add(in);
-        }
-        Map<BufferedInput, Object> outcomes = new java.util.IdentityHashMap<>();
-        lanes.forEach((modality, inputs) -> MicroBatch.runIsolatingFailures(inputs, this::encode,
-                new MicroBatch.Outcomes<>() {
-                    @Override
-                    public void success(BufferedInput in, float[] vector, int size) {
-                        outcomes.put(in, vector);
-                    }
-
-                    @Override
-                    public void failure(BufferedInput in, Exception error) {
-                        outcomes.put(in, error);
-                    }
-                }));
-        for (BufferedInput in : all) {
-            Object outcome = outcomes.get(in);
-            if (outcome instanceof float[] vector) {
-                try {
-                    forward(in, Result.success(embedding(in, vector)));
-                    continue;
-                } catch (RuntimeException e) {
-                    outcome = e; // the batch has left the store: this entry fails alone, the rest go on
-                }
+        batch.drain(entries -> {
+            Map<Modality, List<BufferedInput>> lanes = new EnumMap<>(Modality.class);
+            for (BufferedInput in : entries) {
+                lanes.computeIfAbsent(in.getModality(), m -> new ArrayList<>()).add(in);
             }
-            forward(in, Result.failure(DeadLetters.of(in.getSource(), in.getCorrelationId(), DeadLetterStage.ENCODE,
-                    (Exception) outcome, context.applicationId(), context.currentSystemTimeMs())));
-        }
+            Map<BufferedInput, MicroBatch.Outcome<float[]>> outcomes = new IdentityHashMap<>();
+            lanes.forEach((modality, inputs) -> {
+                List<MicroBatch.Outcome<float[]>> results = MicroBatch.runIsolatingFailures(inputs, this::encode,
+                        () -> probe(inputs.get(0)));
+                for (int i = 0; i < inputs.size(); i++) {
+                    outcomes.put(inputs.get(i), results.get(i));
+                }
+            });
+            long now = context.currentSystemTimeMs();
+            for (BufferedInput in : entries) {
+                MicroBatch.Outcome<float[]> outcome = outcomes.get(in);
+                forward(in, outcome.isSuccess() ? Result.success(embedding(in, outcome.output()))
+                        : Result.failure(DeadLetters.of(in.getSource(), in.getCorrelationId(), DeadLetterStage.ENCODE,
+                                outcome.fault(), context.applicationId(), now)));
+            }
+        });
+    }
+
+    /** The encoder of {@code like}'s modality on an all-zero input of the same shape (padding, black, silence). */
+    private void probe(BufferedInput like) throws Exception {
+        ByteBuffer zeros = ByteBuffer.allocate(like.getTensor().remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        adapters.get(like.getModality()).encode(session, List.of(zeros));
     }
 
     private void forward(BufferedInput in, Result<Embedding> result) {
-        context.forward(new Record<>(in.getCorrelationId(), result, in.getEventTime().toEpochMilli()));
+        context.forward(new Record<>(in.getCorrelationId(), result,
+                Timestamps.writable(in.getEventTime().toEpochMilli(), context.currentSystemTimeMs())));
     }
 
     private static Embedding embedding(BufferedInput in, float[] vector) {

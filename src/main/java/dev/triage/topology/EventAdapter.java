@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /** The three modalities' {@link ModalityAdapter}s: the same event fields, different payloads and encoders. */
 final class EventAdapter<E> implements ModalityAdapter<E> {
@@ -30,6 +32,7 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
     }
 
     private final Modality modality;
+    private final Deserializer<E> values;
     private final Function<E, String> correlationId;
     private final Function<E, String> eventId;
     private final Function<E, Instant> eventTime;
@@ -37,10 +40,11 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
     private final Preprocess<E> preprocess;
     private final Encode encode;
 
-    private EventAdapter(Modality modality, Function<E, String> correlationId, Function<E, String> eventId,
+    private EventAdapter(Modality modality, Deserializer<E> values, Function<E, String> correlationId, Function<E, String> eventId,
                          Function<E, Instant> eventTime, Function<E, List<Modality>> expected,
                          Preprocess<E> preprocess, Encode encode) {
         this.modality = modality;
+        this.values = values;
         this.correlationId = correlationId;
         this.eventId = eventId;
         this.eventTime = eventTime;
@@ -49,25 +53,27 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
         this.encode = encode;
     }
 
-    static EventAdapter<TextEvent> text(ModelService model, DecodeLimits limits) {
+    static EventAdapter<TextEvent> text(Deserializer<TextEvent> values, ModelService model, DecodeLimits limits) {
         TextTokenizer tokenizer = new TextTokenizer(model.textContract(), limits);
-        return new EventAdapter<>(Modality.TEXT, TextEvent::getCorrelationId, TextEvent::getEventId,
+        return new EventAdapter<>(Modality.TEXT, values, TextEvent::getCorrelationId, TextEvent::getEventId,
                 TextEvent::getEventTime, TextEvent::getExpectedModalities,
                 e -> longsLE(tokenizer.tokenize(e.getText())),
                 (session, tensors) -> session.encodeText(toLongs(tensors)));
     }
 
-    static EventAdapter<ImageEvent> image(ModelService model, DecodeLimits limits) {
+    static EventAdapter<ImageEvent> image(Deserializer<ImageEvent> values, ModelService model,
+                                          DecodeLimits limits) {
         ImagePreprocessor images = new ImagePreprocessor(model.imageContract(), limits);
-        return new EventAdapter<>(Modality.IMAGE, ImageEvent::getCorrelationId, ImageEvent::getEventId,
+        return new EventAdapter<>(Modality.IMAGE, values, ImageEvent::getCorrelationId, ImageEvent::getEventId,
                 ImageEvent::getEventTime, ImageEvent::getExpectedModalities,
                 e -> floatsLE(images.preprocess(bytes(e.getImage()))),
                 (session, tensors) -> session.encodeImages(toFloats(tensors)));
     }
 
-    static EventAdapter<AudioEvent> audio(ModelService model, DecodeLimits limits) {
+    static EventAdapter<AudioEvent> audio(Deserializer<AudioEvent> values, ModelService model,
+                                          DecodeLimits limits) {
         AudioPreprocessor audio = new AudioPreprocessor(model.audioContract(), limits);
-        return new EventAdapter<>(Modality.AUDIO, AudioEvent::getCorrelationId, AudioEvent::getEventId,
+        return new EventAdapter<>(Modality.AUDIO, values, AudioEvent::getCorrelationId, AudioEvent::getEventId,
                 AudioEvent::getEventTime, AudioEvent::getExpectedModalities,
                 e -> floatsLE(audio.preprocess(bytes(e.getAudio()), e.getEncoding(), e.getSampleRate(),
                         e.getChannels())),
@@ -77,6 +83,11 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
     @Override
     public Modality modality() {
         return modality;
+    }
+
+    @Override
+    public E read(String topic, Headers headers, byte[] raw) {
+        return values.deserialize(topic, headers, raw);
     }
 
     @Override

@@ -69,20 +69,26 @@ final class FusionProcessor implements Processor<String, PostState, String, Resu
     }
 
     private void flush() {
-        MicroBatch.runIsolatingFailures(batch.drain(), this::score, new MicroBatch.Outcomes<>() {
-            @Override
-            public void success(PostState post, float[] probabilities, int size) {
-                context.forward(new Record<>(post.getCorrelationId(),
-                        Result.success(prediction(post, probabilities, size)), post.getWindowStart()));
-            }
-
-            @Override
-            public void failure(PostState post, Exception error) {
-                context.forward(new Record<>(post.getCorrelationId(), Result.failure(DeadLetters.of(
-                        sourceOf(post), post.getCorrelationId(), DeadLetterStage.FUSE, error,
-                        context.applicationId(), context.currentSystemTimeMs())), post.getWindowStart()));
+        batch.drain(posts -> {
+            List<MicroBatch.Outcome<float[]>> outcomes = MicroBatch.runIsolatingFailures(posts, this::score,
+                    this::probe);
+            long now = context.currentSystemTimeMs();
+            for (int i = 0; i < posts.size(); i++) {
+                PostState post = posts.get(i);
+                MicroBatch.Outcome<float[]> outcome = outcomes.get(i);
+                Result<Prediction> result = outcome.isSuccess()
+                        ? Result.success(prediction(post, outcome.output(), outcome.batchSize()))
+                        : Result.failure(DeadLetters.of(sourceOf(post), post.getCorrelationId(), DeadLetterStage.FUSE,
+                                outcome.fault(), context.applicationId(), now));
+                context.forward(new Record<>(post.getCorrelationId(), result,
+                        Timestamps.writable(post.getWindowStart(), now)));
             }
         });
+    }
+
+    /** The fusion head on one post with no modality: zeros and an all-zero mask. */
+    private void probe() throws Exception {
+        session.fuse(new float[1][widths[0] + widths[1] + widths[2]], new float[1][ORDER.length]);
     }
 
     private List<float[]> score(List<PostState> posts) throws Exception {

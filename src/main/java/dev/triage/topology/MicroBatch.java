@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.streams.KeyValue;
@@ -15,7 +16,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * A micro-batch buffer kept in a changelogged key-value store, so a crash loses nothing: entries are keyed by an
  * increasing sequence number and drained in arrival order. Entries belong to lanes (one per model the batch feeds);
  * the batch is due when one lane holds {@code batchSize} entries or the oldest entry has waited {@code linger} of
- * wall-clock time. Draining every lane at once keeps the output in arrival order.
+ * wall-clock time. Draining every lane at once keeps the output in arrival order. Entries leave the store only once
+ * their outcomes have been handed on: a drain that throws leaves them buffered, and the failed transaction retries.
  */
 final class MicroBatch<B> {
     private final KeyValueStore<Long, B> store;
@@ -66,8 +68,11 @@ final class MicroBatch<B> {
         return size;
     }
 
-    /** Removes and returns every buffered entry, oldest first. */
-    List<B> drain() {
+    /**
+     * Hands every buffered entry, oldest first, to {@code handler}, and removes them from the store once it returns.
+     * If it throws, every entry stays buffered.
+     */
+    void drain(Consumer<List<B>> handler) {
         List<B> batch = new ArrayList<>(size);
         List<Long> keys = new ArrayList<>(size);
         try (KeyValueIterator<Long, B> it = store.all()) {
@@ -77,12 +82,12 @@ final class MicroBatch<B> {
                 batch.add(kv.value);
             }
         }
+        handler.accept(batch);
         keys.forEach(store::delete);
         size = 0;
         largestLane = 0;
         laneSizes.clear();
         oldestMs = Long.MAX_VALUE;
-        return batch;
     }
 
     /** Runs a whole batch at once. */
@@ -91,45 +96,77 @@ final class MicroBatch<B> {
         List<O> apply(List<B> batch) throws Exception;
     }
 
-    /** Receives each entry's outcome, in the order of the batch. */
-    interface Outcomes<B, O> {
-        void success(B entry, O output, int batchSize);
+    /** Runs the model on an input known to be good (zeros of the contract's shape): throws when the model is down. */
+    @FunctionalInterface
+    interface Probe {
+        void run() throws Exception;
+    }
 
-        void failure(B entry, Exception error);
+    /** One entry's outcome: its output and the size of the batch that made it, or the record fault. */
+    record Outcome<O>(O output, int batchSize, RecordFault fault) {
+        boolean isSuccess() {
+            return fault == null;
+        }
     }
 
     /**
-     * Runs {@code fn} on the batch; if the batch fails as a whole it is split in halves, recursively, so that the bad
-     * entries fail alone and every other entry is still scored. An entry whose success cannot be handled (building
-     * or forwarding its result throws) is reported as a failure, so no drained entry goes unaccounted for.
+     * Runs {@code fn} on the batch and returns each entry's outcome, in order. A batch that fails as a whole is split
+     * in halves, recursively, so that every entry that can be scored is. An entry that fails alone is run alone once
+     * more after {@code probe} has run: if the probe fails, the model is down (not the records' fault) and a
+     * {@link SystemFault} is thrown; if the probe succeeds and the entry fails again, the entry is a record fault
+     * ({@link RecordFault.Reason#MODEL_REJECTED}). A {@link SystemFault} from {@code fn}, or an {@link Error}, is
+     * never blamed on a record.
      */
-    static <B, O> void runIsolatingFailures(List<B> batch, BatchFunction<B, O> fn, Outcomes<B, O> outcomes) {
+    static <B, O> List<Outcome<O>> runIsolatingFailures(List<B> batch, BatchFunction<B, O> fn, Probe probe) {
+        List<Outcome<O>> outcomes = new ArrayList<>(batch.size());
+        run(batch, fn, probe, outcomes);
+        return outcomes;
+    }
+
+    private static <B, O> void run(List<B> batch, BatchFunction<B, O> fn, Probe probe, List<Outcome<O>> outcomes) {
         if (batch.isEmpty()) {
             return;
         }
-        List<O> out;
+        Exception failure;
         try {
-            out = fn.apply(batch);
-            if (out.size() != batch.size()) {
-                throw new IllegalStateException("batch of " + batch.size() + " gave " + out.size() + " outputs");
+            List<O> out = apply(fn, batch);
+            for (O o : out) {
+                outcomes.add(new Outcome<>(o, batch.size(), null));
             }
+            return;
+        } catch (SystemFault e) {
+            throw e;
         } catch (Exception e) {
-            if (batch.size() == 1) {
-                outcomes.failure(batch.get(0), e);
-                return;
-            }
+            failure = e;
+        }
+        if (batch.size() > 1) {
             int half = batch.size() / 2;
-            runIsolatingFailures(batch.subList(0, half), fn, outcomes);
-            runIsolatingFailures(batch.subList(half, batch.size()), fn, outcomes);
+            run(batch.subList(0, half), fn, probe, outcomes);
+            run(batch.subList(half, batch.size()), fn, probe, outcomes);
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            try {
-                outcomes.success(batch.get(i), out.get(i), batch.size());
-            } catch (RuntimeException e) {
-                // The batch has left the store already: an entry whose result cannot be handed on fails alone.
-                outcomes.failure(batch.get(i), e);
-            }
+        try {
+            probe.run();
+        } catch (Exception probeFailure) {
+            throw new SystemFault("the model fails on a known-good probe input: " + DeadLetters.messageOf(probeFailure),
+                    probeFailure);
         }
+        try {
+            outcomes.add(new Outcome<>(apply(fn, batch).get(0), 1, null));
+        } catch (SystemFault e) {
+            throw e;
+        } catch (Exception again) {
+            outcomes.add(new Outcome<>(null, 1, new RecordFault(RecordFault.Reason.MODEL_REJECTED,
+                    "the model fails on this input alone while a probe input succeeds: "
+                            + DeadLetters.messageOf(failure), failure)));
+        }
+    }
+
+    private static <B, O> List<O> apply(BatchFunction<B, O> fn, List<B> batch) throws Exception {
+        List<O> out = fn.apply(batch);
+        if (out.size() != batch.size()) {
+            throw new SystemFault("the model returned " + out.size() + " outputs for a batch of " + batch.size(), null);
+        }
+        return out;
     }
 }

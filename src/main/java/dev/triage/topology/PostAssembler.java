@@ -162,7 +162,8 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
         post.setClosed(true);
         post.setCloseReason(reason);
         post.setClosedAt(context.currentSystemTimeMs());
-        context.forward(new Record<>(post.getCorrelationId(), Result.success(copy(post)), post.getWindowStart()));
+        context.forward(new Record<>(post.getCorrelationId(), Result.success(copy(post)),
+                Timestamps.writable(post.getWindowStart(), context.currentSystemTimeMs())));
     }
 
     private void late(Embedding e, String why) {
@@ -172,7 +173,8 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
                 e.getCorrelationId(), DeadLetterStage.JOIN,
                 new LateEventException(e.getModality() + " event " + e.getEventId() + " of post "
                         + e.getCorrelationId() + " is late: " + why),
-                context.applicationId(), context.currentSystemTimeMs())), e.getEventTime().toEpochMilli()));
+                context.applicationId(), context.currentSystemTimeMs())),
+                Timestamps.writable(e.getEventTime().toEpochMilli(), context.currentSystemTimeMs())));
     }
 
     /** On a quiet partition, lets the wall clock stand in for stream time so partial posts are still scored. */

@@ -60,11 +60,11 @@ public final class TriageTopology {
 
         DecodeLimits limits = config.decodeLimits();
         List<ModalityAdapter<?>> adapters = List.of(
-                EventAdapter.text(model, limits),
-                EventAdapter.image(model, limits),
-                EventAdapter.audio(model, limits));
+                EventAdapter.text(topics.text().valueSerde().deserializer(), model, limits),
+                EventAdapter.image(topics.image().valueSerde().deserializer(), model, limits),
+                EventAdapter.audio(topics.audio().valueSerde().deserializer(), model, limits));
         KStream<String, Result<Embedding>> embeddings = events.process(
-                () -> new EncodeProcessor(adapters, model, ENCODE_BUFFER, config.batchSize(), config.batchLinger()),
+                () -> new EncodeProcessor(adapters, model, ENCODE_BUFFER, config),
                 Named.as(ENCODE), ENCODE_BUFFER);
 
         KStream<String, Result<PostState>> posts = successes(embeddings, topics, ENCODE).process(
@@ -81,12 +81,17 @@ public final class TriageTopology {
         return builder.build();
     }
 
+    /**
+     * A topic's records as bytes: they are deserialized by the encode step, so that a record that cannot be read
+     * becomes a dead letter committed with its offset, never by a deserialization handler outside the transaction.
+     */
     private static KStream<String, ModalityEvent> input(StreamsBuilder builder, Modality modality,
                                                         TopicDefinition<String, ?> topic) {
-        return builder.stream(topic.name(), Consumed.with(topic.keySerde(),
-                        ModalityEvent.serde(modality, topic.valueSerde().deserializer()))
-                .withTimestampExtractor(new EventTimeExtractor())
-                .withName(modality.name().toLowerCase(java.util.Locale.ROOT) + "-events"));
+        String name = modality.name().toLowerCase(java.util.Locale.ROOT) + "-events";
+        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), Serdes.ByteArray())
+                        .withTimestampExtractor(new InputTimestampExtractor())
+                        .withName(name))
+                .mapValues(raw -> new ModalityEvent(modality, raw), Named.as(name + "-raw"));
     }
 
     /** Sends a step's failures to the dead-letter topic and returns its successes. */
@@ -105,7 +110,10 @@ public final class TriageTopology {
         if (processorNodeId == null) {
             return DeadLetterStage.UNKNOWN;
         }
-        if (processorNodeId.startsWith(ENCODE) || processorNodeId.endsWith("-events")) {
+        if (processorNodeId.contains("-events")) {
+            return DeadLetterStage.DESERIALIZE;
+        }
+        if (processorNodeId.startsWith(ENCODE)) {
             return DeadLetterStage.ENCODE;
         }
         if (processorNodeId.startsWith(ASSEMBLE)) {

@@ -10,13 +10,12 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
@@ -77,71 +76,31 @@ class DeadLetterHandlersTest {
     }
 
     @Test
-    void badBytesBecomeADeserializeDeadLetterWithCoordinatesAndRawBytes() {
-        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
+    void aSystemFaultInAProcessorFailsTheTransactionInsteadOfDeadLetteringTheRecord() {
+        DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
         handler.configure(configs);
-        byte[] raw = {0x7b, 0x22};
-        DeserializationExceptionHandler.Response response = handler.handleError(context("KSTREAM-SOURCE-0"),
-                new ConsumerRecord<>("t.posts.image", 2, 41, "p1".getBytes(), raw),
-                new AvroSerdeException(AvroSerdeException.Reason.WRONG_MAGIC_BYTE, "t.posts.image", false, -1,
-                        "unknown magic byte 0x7b", null));
-        assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
-        List<ProducerRecord<byte[], byte[]>> out = response.deadLetterQueueRecords();
-        assertThat(out).hasSize(1);
-        DeadLetter d = read(out.get(0));
-        assertThat(d.getStage()).isEqualTo(DeadLetterStage.DESERIALIZE);
-        assertThat(d.getTopic()).isEqualTo("t.posts.image");
-        assertThat(d.getPartition()).isEqualTo(2);
-        assertThat(d.getOffset()).isEqualTo(41L);
-        assertThat(d.getValue()).isEqualTo(ByteBuffer.wrap(raw));
-        assertThat(d.getMessage()).contains("magic byte");
-        assertThat(d.getReason()).isEqualTo("WRONG_MAGIC_BYTE");
-        assertThat(d.getApplicationId()).isEqualTo("handlers-test");
+        for (Exception systemFault : List.<Exception>of(new IllegalStateException("predictor closed"),
+                new SystemFault("model down", null),
+                new RuntimeException(new AvroSerdeException(AvroSerdeException.Reason.REGISTRY_UNAVAILABLE,
+                        "t.posts.image", false, 1, "registry http://x:8081 unavailable", null)))) {
+            ProcessingExceptionHandler.Response response = handler.handleError(context(TriageTopology.ASSEMBLE),
+                    new Record<>("p1", "x", 0L), systemFault);
+            assertThat(response.result()).as(systemFault.toString()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+            assertThat(response.deadLetterQueueRecords()).isEmpty();
+        }
     }
 
     @Test
-    void aRegistryOutageIsDeadLetteredByDefault() {
-        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
-        handler.configure(configs);
-        DeserializationExceptionHandler.Response response = handler.handleError(context("src"),
-                new ConsumerRecord<>("t.posts.image", 2, 41, null, new byte[] {0, 0, 0, 0, 1}), outage());
-        assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
-        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(r -> {
-            DeadLetter letter = read(r);
-            assertThat(letter.getStage()).isEqualTo(DeadLetterStage.DESERIALIZE);
-            assertThat(letter.getMessage()).contains("unavailable");
-            assertThat(letter.getReason()).isEqualTo("REGISTRY_UNAVAILABLE");
-            assertThat(letter.getOffset()).isEqualTo(41L);
-        });
-    }
-
-    @Test
-    void aRegistryOutageCanFailTheThreadInsteadOfDeadLetteringAGoodRecord() {
-        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
-        Map<String, Object> failing = new java.util.HashMap<>(configs);
-        failing.put("triage.registry.outage", "fail");
-        handler.configure(failing);
-        DeserializationExceptionHandler.Response response = handler.handleError(context("src"),
-                new ConsumerRecord<>("t.posts.image", 2, 41, null, new byte[] {0, 0, 0, 0, 1}), outage());
-        assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
-        assertThat(response.deadLetterQueueRecords()).isEmpty();
-    }
-
-    private static Exception outage() {
-        return new RuntimeException(new AvroSerdeException(AvroSerdeException.Reason.REGISTRY_UNAVAILABLE,
-                "t.posts.image", false, 1, "registry http://x:8081 unavailable", null));
-    }
-
-    @Test
-    void anUnexpectedProcessorErrorIsDeadLetteredWithItsStage() {
+    void aRecordFaultThatEscapesAProcessorIsDeadLetteredWithItsStageAndReason() {
         DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
         handler.configure(configs);
         ProcessingExceptionHandler.Response response = handler.handleError(context(TriageTopology.ASSEMBLE),
-                new Record<>("p1", "x", 0L), new IllegalStateException("boom"));
+                new Record<>("p1", "x", 0L), new LateEventException("late"));
         assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
         DeadLetter d = read(response.deadLetterQueueRecords().get(0));
         assertThat(d.getStage()).isEqualTo(DeadLetterStage.JOIN);
-        assertThat(d.getErrorClass()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(d.getReason()).isEqualTo("LATE_EVENT");
+        assertThat(d.getErrorClass()).isEqualTo(LateEventException.class.getName());
         assertThat(d.getValue()).isEqualTo(ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 9}));
     }
 
@@ -157,8 +116,30 @@ class DeadLetterHandlersTest {
                 new RecordTooLargeException("too large"));
         assertThat(tooLarge.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
         assertThat(read(tooLarge.deadLetterQueueRecords().get(0)).getStage()).isEqualTo(DeadLetterStage.PRODUCE);
+        assertThat(read(tooLarge.deadLetterQueueRecords().get(0)).getReason()).isEqualTo("TOO_LARGE");
+        assertThat(handler.handleError(context("sink"), prediction,
+                new TopicAuthorizationException("not allowed")).result())
+                .as("not the record's fault").isEqualTo(ProductionExceptionHandler.Result.FAIL);
         ProducerRecord<byte[], byte[]> deadLetter = new ProducerRecord<>("t.posts.dead-letter", null, new byte[10]);
         assertThat(handler.handleError(context("sink"), deadLetter, new RecordTooLargeException("x")).result())
                 .isEqualTo(ProductionExceptionHandler.Result.FAIL);
+    }
+
+    @Test
+    void aRecordThatCannotBeSerializedIsDeadLetteredButARegistryOutageFailsTheTransaction() {
+        DeadLetterProductionHandler handler = new DeadLetterProductionHandler();
+        handler.configure(configs);
+        ProducerRecord<String, String> prediction = new ProducerRecord<>("t.posts.predictions", "p1", "x");
+        ProductionExceptionHandler.Response invalid = handler.handleSerializationError(context("sink"), prediction,
+                new AvroSerdeException(AvroSerdeException.Reason.INVALID_RECORD, "t.posts.predictions", false, -1,
+                        "null in a non-null field", null),
+                ProductionExceptionHandler.SerializationExceptionOrigin.VALUE);
+        assertThat(invalid.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(read(invalid.deadLetterQueueRecords().get(0)).getReason()).isEqualTo("INVALID_RECORD");
+        ProductionExceptionHandler.Response outage = handler.handleSerializationError(context("sink"), prediction,
+                new AvroSerdeException(AvroSerdeException.Reason.REGISTRY_UNAVAILABLE, "t.posts.predictions", false,
+                        -1, "registry down", null),
+                ProductionExceptionHandler.SerializationExceptionOrigin.VALUE);
+        assertThat(outage.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
     }
 }

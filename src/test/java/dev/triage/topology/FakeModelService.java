@@ -21,6 +21,8 @@ final class FakeModelService implements ModelService {
     final AtomicInteger largestFusionBatch = new AtomicInteger();
     /** The fusion call (1-based) that kills its stream thread with an {@link Error}, once; 0 for never. */
     final AtomicInteger crashAtFusionCall = new AtomicInteger();
+    /** While set, every model call fails, as when the runtime is down (a closed predictor, out of memory). */
+    final java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** What a crash of the process looks like to Kafka Streams: an error no handler catches. */
     static final class SimulatedCrash extends Error {
@@ -70,6 +72,7 @@ final class FakeModelService implements ModelService {
         return new ModelSession() {
             @Override
             public float[][] encodeText(List<long[]> tokens) {
+                failIfDown();
                 float[][] out = new float[tokens.size()][];
                 for (int i = 0; i < out.length; i++) {
                     long[] t = tokens.get(i);
@@ -86,6 +89,7 @@ final class FakeModelService implements ModelService {
 
             @Override
             public float[][] encodeImages(List<float[]> pixels) {
+                failIfDown();
                 float[][] out = new float[pixels.size()][];
                 for (int i = 0; i < out.length; i++) {
                     float[] p = pixels.get(i);
@@ -99,6 +103,7 @@ final class FakeModelService implements ModelService {
 
             @Override
             public float[][] encodeAudio(List<float[]> waveforms) {
+                failIfDown();
                 float[][] out = new float[waveforms.size()][];
                 for (int i = 0; i < out.length; i++) {
                     out[i] = stats(waveforms.get(i));
@@ -108,6 +113,7 @@ final class FakeModelService implements ModelService {
 
             @Override
             public float[][] fuse(float[][] embeddings, float[][] masks) {
+                failIfDown();
                 if (fusionCalls.incrementAndGet() == crashAtFusionCall.get()) {
                     throw new SimulatedCrash();
                 }
@@ -142,6 +148,12 @@ final class FakeModelService implements ModelService {
                 openSessions.decrementAndGet();
             }
         };
+    }
+
+    private void failIfDown() {
+        if (down.get()) {
+            throw new IllegalStateException("the predictor is closed");
+        }
     }
 
     private static float[] stats(float[] v) {

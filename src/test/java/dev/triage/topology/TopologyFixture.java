@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -26,14 +27,19 @@ final class TopologyFixture implements AutoCloseable {
     final TriageConfig config;
     final Topics topics;
     final TopologyTestDriver driver;
-    final TestInputTopic<String, TextEvent> text;
-    final TestInputTopic<String, ImageEvent> image;
-    final TestInputTopic<String, AudioEvent> audio;
+    final EventInput<TextEvent> text;
+    final EventInput<ImageEvent> image;
+    final EventInput<AudioEvent> audio;
     final TestInputTopic<String, byte[]> rawImage;
     final TestOutputTopic<String, Prediction> predictions;
     final TestOutputTopic<String, DeadLetter> deadLetters;
 
     TopologyFixture(Map<String, Object> overrides) {
+        this(overrides, UnaryOperator.identity());
+    }
+
+    /** With {@code topics} adjusting the topic definitions the topology reads and writes (e.g. a failing serde). */
+    TopologyFixture(Map<String, Object> overrides, UnaryOperator<Topics> topics) {
         AvroTrust.install();
         Map<String, Object> props = new HashMap<>();
         props.put("application.id", "triage-test");
@@ -48,17 +54,20 @@ final class TopologyFixture implements AutoCloseable {
         props.put("triage.instance.id", "test");
         props.putAll(overrides);
         config = TriageConfig.of(props);
-        topics = Topics.from(config);
-        driver = new TopologyTestDriver(TriageTopology.build(config, topics, model), StreamsSettings.of(config),
+        this.topics = topics.apply(Topics.from(config));
+        driver = new TopologyTestDriver(TriageTopology.build(config, this.topics, model), StreamsSettings.of(config),
                 WALL_START);
-        text = input(topics.text());
-        image = input(topics.image());
-        audio = input(topics.audio());
-        rawImage = driver.createInputTopic(topics.image().name(), new StringSerializer(), new ByteArraySerializer());
-        predictions = driver.createOutputTopic(topics.predictions().name(),
-                topics.predictions().keySerde().deserializer(), topics.predictions().valueSerde().deserializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters().name(),
-                topics.deadLetters().keySerde().deserializer(), topics.deadLetters().valueSerde().deserializer());
+        text = new EventInput<>(input(this.topics.text()), TextEvent::getEventTime);
+        image = new EventInput<>(input(this.topics.image()), ImageEvent::getEventTime);
+        audio = new EventInput<>(input(this.topics.audio()), AudioEvent::getEventTime);
+        rawImage = driver.createInputTopic(this.topics.image().name(), new StringSerializer(),
+                new ByteArraySerializer());
+        predictions = driver.createOutputTopic(this.topics.predictions().name(),
+                this.topics.predictions().keySerde().deserializer(),
+                this.topics.predictions().valueSerde().deserializer());
+        deadLetters = driver.createOutputTopic(this.topics.deadLetters().name(),
+                this.topics.deadLetters().keySerde().deserializer(),
+                this.topics.deadLetters().valueSerde().deserializer());
     }
 
     private <V> TestInputTopic<String, V> input(TopicDefinition<String, V> topic) {

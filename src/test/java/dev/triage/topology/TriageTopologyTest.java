@@ -159,12 +159,14 @@ class TriageTopologyTest {
         generic.configure(f.config.passThrough(), false);
         byte[] original = generic.serializer().serialize(f.topics.text().name(), event);
         f.driver.createInputTopic(f.topics.text().name(), new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer()).pipeInput("p1", original);
+                new org.apache.kafka.common.serialization.ByteArraySerializer())
+                .pipeInput("p1", original, java.time.Instant.ofEpochMilli(T));
         f.drain();
 
         List<DeadLetter> dead = f.deadLetters.readValuesToList();
         assertThat(dead).singleElement().satisfies(d -> {
             assertThat(d.getStage()).isEqualTo(DeadLetterStage.DECODE);
+            assertThat(d.getReason()).isEqualTo("EMPTY");
             assertThat(bytes(d.getValue())).isEqualTo(original);
         });
     }
@@ -184,7 +186,7 @@ class TriageTopologyTest {
     }
 
     @Test
-    void bytesThatAreNotTheWireFormatAreDeadLetteredByTheDeserializationHandler() {
+    void bytesThatAreNotTheWireFormatAreDeadLetteredWithTheirReasonAndNeighboursGoOn() {
         fixture(Map.of());
         byte[] garbage = "{\"json\": true}".getBytes();
         f.rawImage.pipeInput("p9", garbage);
@@ -195,7 +197,9 @@ class TriageTopologyTest {
         List<DeadLetter> dead = f.deadLetters.readValuesToList();
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).getStage()).isEqualTo(DeadLetterStage.DESERIALIZE);
+        assertThat(dead.get(0).getReason()).isEqualTo("WRONG_MAGIC_BYTE");
         assertThat(dead.get(0).getTopic()).isEqualTo(f.topics.image().name());
+        assertThat(dead.get(0).getOffset()).isEqualTo(0L);
         assertThat(bytes(dead.get(0).getValue())).isEqualTo(garbage);
         assertThat(new String(bytes(dead.get(0).getKey()))).isEqualTo("p9");
         assertThat(f.predictions.readValuesToList()).extracting(Prediction::getCorrelationId).containsExactly("p1");
@@ -209,6 +213,8 @@ class TriageTopologyTest {
         List<DeadLetter> dead = f.deadLetters.readValuesToList();
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).getMessage()).contains("differs from correlationId");
+        assertThat(dead.get(0).getReason()).isEqualTo("KEY_MISMATCH");
+        assertThat(dead.get(0).getStage()).isEqualTo(DeadLetterStage.DECODE);
         assertThat(f.predictions.isEmpty()).isTrue();
     }
 
@@ -227,6 +233,7 @@ class TriageTopologyTest {
         assertThat(dead).extracting(DeadLetter::getCorrelationId).containsExactly("p5");
         assertThat(dead.get(0).getStage()).isEqualTo(DeadLetterStage.ENCODE);
         assertThat(dead.get(0).getMessage()).contains("poisoned");
+        assertThat(dead.get(0).getReason()).isEqualTo("MODEL_REJECTED");
         assertThat(dead.get(0).getOffset()).isEqualTo(5L);
         assertThat(f.predictions.readValuesToList()).extracting(Prediction::getCorrelationId)
                 .containsExactlyInAnyOrder("p0", "p1", "p2", "p3", "p4", "p6", "p7");
