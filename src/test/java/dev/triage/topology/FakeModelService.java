@@ -23,6 +23,8 @@ final class FakeModelService implements ModelService {
     final AtomicInteger crashAtFusionCall = new AtomicInteger();
     /** While set, every model call fails, as when the runtime is down (a closed predictor, out of memory). */
     final java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The number of model calls still to fail, as if the runtime were down for a while; then it is back. */
+    final AtomicInteger failingCalls = new AtomicInteger();
 
     /** What a crash of the process looks like to Kafka Streams: an error no handler catches. */
     static final class SimulatedCrash extends Error {
@@ -151,7 +153,7 @@ final class FakeModelService implements ModelService {
     }
 
     private void failIfDown() {
-        if (down.get()) {
+        if (down.get() || failingCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new IllegalStateException("the predictor is closed");
         }
     }
