@@ -9,6 +9,7 @@ import dev.triage.fuse.FusionPredictor;
 import dev.triage.model.AudioContract;
 import dev.triage.model.ImageContract;
 import dev.triage.model.ModelBundle;
+import dev.triage.model.ModelManifest;
 import dev.triage.model.RuntimeSettings;
 import dev.triage.model.TextContract;
 import dev.triage.topology.ModelSession;
@@ -16,25 +17,19 @@ import dev.triage.topology.ModelService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A model bundle served by DJL to the topology. The encoders and the fusion predictor keep one DJL predictor per
- * stream thread; a session opened in a processor's {@code init()} warms this thread's predictors up there, on the
- * thread that will use them.
+ * A model bundle served by DJL to the topology. Each session (one per processor of a stream task) owns its encoders
+ * and fusion predictor, so their DJL predictors are created on first use by the thread that uses them and closed
+ * with the session when the task closes, including when a failed stream thread is replaced.
  */
 public final class BundleModelService implements ModelService {
     private final ModelBundle bundle;
-    private final TextEncoder text;
-    private final ImageEncoder image;
-    private final AudioEncoder audio;
-    private final FusionPredictor fusion;
+    private final AtomicInteger openSessions = new AtomicInteger();
 
     private BundleModelService(ModelBundle bundle) {
         this.bundle = bundle;
-        this.text = new TextEncoder(bundle);
-        this.image = new ImageEncoder(bundle);
-        this.audio = new AudioEncoder(bundle);
-        this.fusion = new FusionPredictor(bundle);
     }
 
     public static BundleModelService load(TriageConfig config) {
@@ -86,75 +81,82 @@ public final class BundleModelService implements ModelService {
 
     @Override
     public int width(Modality modality) {
+        ModelManifest m = bundle.manifest();
         return switch (modality) {
-            case TEXT -> text.outputWidth();
-            case IMAGE -> image.outputWidth();
-            case AUDIO -> audio.outputWidth();
+            case TEXT -> m.text().outputWidth();
+            case IMAGE -> m.image().outputWidth();
+            case AUDIO -> m.audio().outputWidth();
         };
     }
 
     @Override
     public TextContract textContract() {
-        return text.contract();
+        return bundle.manifest().text().contract();
     }
 
     @Override
     public ImageContract imageContract() {
-        return image.contract();
+        return bundle.manifest().image().contract();
     }
 
     @Override
     public AudioContract audioContract() {
-        return audio.contract();
+        return bundle.manifest().audio().contract();
+    }
+
+    /** Sessions opened and not yet closed. */
+    public int openSessions() {
+        return openSessions.get();
     }
 
     @Override
     public ModelSession openSession() {
-        warmUp();
-        return new ModelSession() {
-            @Override
-            public float[][] encodeText(List<long[]> tokens) {
-                return text.encode(tokens);
-            }
-
-            @Override
-            public float[][] encodeImages(List<float[]> pixels) {
-                return image.encode(pixels);
-            }
-
-            @Override
-            public float[][] encodeAudio(List<float[]> waveforms) {
-                return audio.encode(waveforms);
-            }
-
-            @Override
-            public float[][] fuse(float[][] embeddings, float[][] masks) {
-                return fusion.score(embeddings, masks).probabilities();
-            }
-
-            @Override
-            public void close() {
-                // Predictors belong to the thread, not the task: closed with the service.
-            }
-        };
+        openSessions.incrementAndGet();
+        return new Session();
     }
 
-    /** Creates (and warms up) this thread's predictors, on this thread. */
-    private void warmUp() {
-        text.encode(List.of(new long[textContract().maxTokens()]));
-        int size = imageContract().size();
-        image.encode(List.of(new float[3 * size * size]));
-        audio.encode(List.of(new float[audioContract().clipSamples()]));
-        int total = width(Modality.TEXT) + width(Modality.IMAGE) + width(Modality.AUDIO);
-        fusion.score(new float[][] {new float[total]}, new float[][] {new float[3]});
+    private final class Session implements ModelSession {
+        private final TextEncoder text = new TextEncoder(bundle);
+        private final ImageEncoder image = new ImageEncoder(bundle);
+        private final AudioEncoder audio = new AudioEncoder(bundle);
+        private final FusionPredictor fusion = new FusionPredictor(bundle);
+        private boolean closed;
+
+        @Override
+        public float[][] encodeText(List<long[]> tokens) {
+            return text.encode(tokens);
+        }
+
+        @Override
+        public float[][] encodeImages(List<float[]> pixels) {
+            return image.encode(pixels);
+        }
+
+        @Override
+        public float[][] encodeAudio(List<float[]> waveforms) {
+            return audio.encode(waveforms);
+        }
+
+        @Override
+        public float[][] fuse(float[][] embeddings, float[][] masks) {
+            return fusion.score(embeddings, masks).probabilities();
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                fusion.close();
+                audio.close();
+                image.close();
+                text.close();
+                openSessions.decrementAndGet();
+            }
+        }
     }
 
     @Override
     public void close() {
-        fusion.close();
-        audio.close();
-        image.close();
-        text.close();
         bundle.close();
     }
 }

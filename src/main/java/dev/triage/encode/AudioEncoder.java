@@ -5,25 +5,25 @@ import ai.djl.ndarray.types.Shape;
 import dev.triage.model.AudioContract;
 import dev.triage.model.Batches;
 import dev.triage.model.ModelBundle;
-import dev.triage.model.PerThreadPredictors;
+import dev.triage.model.OwnedPredictor;
 import java.util.List;
 
 /**
  * Batched audio encoder: mono waveforms ({@code clipSamples} floats at {@code sampleRate}) to embeddings; the
- * log-mel spectrogram is computed inside the bundle's TorchScript module. Thread-safe; each calling thread gets
- * its own predictor.
+ * log-mel spectrogram is computed inside the bundle's TorchScript module. It owns one predictor: use it from one
+ * thread at a time, and close it.
  */
 public final class AudioEncoder implements AutoCloseable {
 
     private final AudioContract contract;
     private final int outputWidth;
-    private final PerThreadPredictors predictors;
+    private final OwnedPredictor predictor;
 
     /** An encoder on {@code bundle}'s audio module; the bundle must outlive it. */
     public AudioEncoder(ModelBundle bundle) {
         this.contract = bundle.manifest().audio().contract();
         this.outputWidth = bundle.manifest().audio().outputWidth();
-        this.predictors = new PerThreadPredictors(bundle.audioEncoder());
+        this.predictor = new OwnedPredictor(bundle.audioEncoder());
     }
 
     /** Encodes a batch of waveforms to embeddings, in order. */
@@ -32,7 +32,7 @@ public final class AudioEncoder implements AutoCloseable {
             return new float[0][];
         }
         Shape rowShape = new Shape(contract.clipSamples());
-        return predictors.run(waves.size(), m -> new NDList(Batches.floats(m, waves, rowShape, "wave")));
+        return predictor.run(waves.size(), m -> new NDList(Batches.floats(m, waves, rowShape, "wave")));
     }
 
     /** The input contract. */
@@ -45,14 +45,14 @@ public final class AudioEncoder implements AutoCloseable {
         return outputWidth;
     }
 
-    /** How many threads have their own predictor. */
-    public int predictorCount() {
-        return predictors.predictorCount();
+    /** Whether this encoder's predictor is open (it is made on first use and closed with the encoder). */
+    public boolean hasOpenPredictor() {
+        return predictor.isOpen();
     }
 
-    /** Closes every thread's predictor. */
+    /** Closes the predictor. */
     @Override
     public void close() {
-        predictors.close();
+        predictor.close();
     }
 }

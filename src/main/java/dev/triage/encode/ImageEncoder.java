@@ -5,24 +5,24 @@ import ai.djl.ndarray.types.Shape;
 import dev.triage.model.Batches;
 import dev.triage.model.ImageContract;
 import dev.triage.model.ModelBundle;
-import dev.triage.model.PerThreadPredictors;
+import dev.triage.model.OwnedPredictor;
 import java.util.List;
 
 /**
  * Batched image encoder: normalized CHW pixel rows ({@code 3 * size * size} floats, RGB) to embeddings, with the
- * bundle's TorchScript CNN. Thread-safe; each calling thread gets its own predictor.
+ * bundle's TorchScript CNN. It owns one predictor: use it from one thread at a time, and close it.
  */
 public final class ImageEncoder implements AutoCloseable {
 
     private final ImageContract contract;
     private final int outputWidth;
-    private final PerThreadPredictors predictors;
+    private final OwnedPredictor predictor;
 
     /** An encoder on {@code bundle}'s image module; the bundle must outlive it. */
     public ImageEncoder(ModelBundle bundle) {
         this.contract = bundle.manifest().image().contract();
         this.outputWidth = bundle.manifest().image().outputWidth();
-        this.predictors = new PerThreadPredictors(bundle.imageEncoder());
+        this.predictor = new OwnedPredictor(bundle.imageEncoder());
     }
 
     /** Encodes a batch of {@code [3, size, size]} pixel arrays (flattened, row-major) to embeddings, in order. */
@@ -31,7 +31,7 @@ public final class ImageEncoder implements AutoCloseable {
             return new float[0][];
         }
         Shape rowShape = new Shape(3, contract.size(), contract.size());
-        return predictors.run(pixels.size(), m -> new NDList(Batches.floats(m, pixels, rowShape, "pixels")));
+        return predictor.run(pixels.size(), m -> new NDList(Batches.floats(m, pixels, rowShape, "pixels")));
     }
 
     /** The input contract. */
@@ -44,14 +44,14 @@ public final class ImageEncoder implements AutoCloseable {
         return outputWidth;
     }
 
-    /** How many threads have their own predictor. */
-    public int predictorCount() {
-        return predictors.predictorCount();
+    /** Whether this encoder's predictor is open (it is made on first use and closed with the encoder). */
+    public boolean hasOpenPredictor() {
+        return predictor.isOpen();
     }
 
-    /** Closes every thread's predictor. */
+    /** Closes the predictor. */
     @Override
     public void close() {
-        predictors.close();
+        predictor.close();
     }
 }

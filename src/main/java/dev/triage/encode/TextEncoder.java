@@ -4,25 +4,25 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.triage.model.Batches;
 import dev.triage.model.ModelBundle;
-import dev.triage.model.PerThreadPredictors;
+import dev.triage.model.OwnedPredictor;
 import dev.triage.model.TextContract;
 import java.util.List;
 
 /**
  * Batched text encoder: token-id rows (right-padded with 0 to {@code maxTokens}) to embeddings, with the bundle's
- * TorchScript LSTM encoder. Thread-safe; each calling thread gets its own predictor.
+ * TorchScript LSTM encoder. It owns one predictor: use it from one thread at a time, and close it.
  */
 public final class TextEncoder implements AutoCloseable {
 
     private final TextContract contract;
     private final int outputWidth;
-    private final PerThreadPredictors predictors;
+    private final OwnedPredictor predictor;
 
     /** An encoder on {@code bundle}'s text module; the bundle must outlive it. */
     public TextEncoder(ModelBundle bundle) {
         this.contract = bundle.manifest().text().contract();
         this.outputWidth = bundle.manifest().text().outputWidth();
-        this.predictors = new PerThreadPredictors(bundle.textEncoder());
+        this.predictor = new OwnedPredictor(bundle.textEncoder());
     }
 
     /**
@@ -43,7 +43,7 @@ public final class TextEncoder implements AutoCloseable {
             }
         }
         Shape rowShape = new Shape(contract.maxTokens());
-        return predictors.run(tokens.size(), m -> new NDList(Batches.longs(m, tokens, rowShape, "tokens")));
+        return predictor.run(tokens.size(), m -> new NDList(Batches.longs(m, tokens, rowShape, "tokens")));
     }
 
     /** The input contract. */
@@ -56,14 +56,14 @@ public final class TextEncoder implements AutoCloseable {
         return outputWidth;
     }
 
-    /** How many threads have their own predictor. */
-    public int predictorCount() {
-        return predictors.predictorCount();
+    /** Whether this encoder's predictor is open (it is made on first use and closed with the encoder). */
+    public boolean hasOpenPredictor() {
+        return predictor.isOpen();
     }
 
-    /** Closes every thread's predictor. */
+    /** Closes the predictor. */
     @Override
     public void close() {
-        predictors.close();
+        predictor.close();
     }
 }

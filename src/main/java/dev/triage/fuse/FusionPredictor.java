@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.triage.model.Batches;
 import dev.triage.model.ModelBundle;
 import dev.triage.model.ModelManifest;
-import dev.triage.model.PerThreadPredictors;
+import dev.triage.model.OwnedPredictor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Scores posts in micro-batches with the bundle's TorchScript fusion head: the concatenated embeddings
  * {@code [B, Wt+Wi+Wa]} and the modality mask {@code [B, 3]} (order TEXT, IMAGE, AUDIO; 1 = present) give logits
- * {@code [B, L]}, turned into probabilities with a softmax. Thread-safe; each calling thread gets its own predictor.
+ * {@code [B, L]}, turned into probabilities with a softmax. It owns one predictor: use it from one thread at a time,
+ * and close it.
  */
 public final class FusionPredictor implements AutoCloseable {
 
@@ -21,7 +22,7 @@ public final class FusionPredictor implements AutoCloseable {
     private final int textWidth;
     private final int imageWidth;
     private final int audioWidth;
-    private final PerThreadPredictors predictors;
+    private final OwnedPredictor predictor;
 
     /** A predictor on {@code bundle}'s fusion head; the bundle must outlive it. */
     public FusionPredictor(ModelBundle bundle) {
@@ -30,7 +31,7 @@ public final class FusionPredictor implements AutoCloseable {
         this.textWidth = m.text().outputWidth();
         this.imageWidth = m.image().outputWidth();
         this.audioWidth = m.audio().outputWidth();
-        this.predictors = new PerThreadPredictors(bundle.fusionHead());
+        this.predictor = new OwnedPredictor(bundle.fusionHead());
     }
 
     /** Scores posts given per modality; a missing modality gets a zero embedding and mask 0. */
@@ -62,7 +63,7 @@ public final class FusionPredictor implements AutoCloseable {
         }
         List<float[]> emb = Arrays.asList(embeddings);
         List<float[]> mask = Arrays.asList(masks);
-        float[][] logits = predictors.run(embeddings.length, m -> new NDList(
+        float[][] logits = predictor.run(embeddings.length, m -> new NDList(
                 Batches.floats(m, emb, new Shape(inputWidth()), "embedding"),
                 Batches.floats(m, mask, new Shape(3), "mask")));
         List<float[]> probabilities = new ArrayList<>(logits.length);
@@ -117,14 +118,14 @@ public final class FusionPredictor implements AutoCloseable {
         return textWidth + imageWidth + audioWidth;
     }
 
-    /** How many threads have their own predictor. */
-    public int predictorCount() {
-        return predictors.predictorCount();
+    /** Whether this encoder's predictor is open (it is made on first use and closed with the encoder). */
+    public boolean hasOpenPredictor() {
+        return predictor.isOpen();
     }
 
-    /** Closes every thread's predictor. */
+    /** Closes the predictor. */
     @Override
     public void close() {
-        predictors.close();
+        predictor.close();
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * One TorchScript module of a bundle, loaded with DJL's PyTorch engine. Knows the per-row shape and type of each
- * forward argument, so it can build zero inputs (validation, warm-up). Use {@link PerThreadPredictors} to run it.
+ * forward argument, so it can build zero inputs (validation, warm-up). Use an {@link OwnedPredictor} to run it.
  */
 public final class TorchModule implements AutoCloseable {
 

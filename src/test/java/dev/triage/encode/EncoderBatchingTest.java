@@ -7,8 +7,6 @@ import dev.triage.model.Fixtures;
 import dev.triage.model.ModelBundle;
 import dev.triage.model.TestBundles;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,22 +66,14 @@ class EncoderBatchingTest {
     }
 
     @Test
-    void secondThreadGetsItsOwnPredictorWithTheSameResults() throws Exception {
-        List<float[]> pixels = fixtures.images(3);
-        float[][] here = image.encode(pixels);
-        int before = image.predictorCount();
-        ExecutorService other = Executors.newSingleThreadExecutor();
-        try {
-            float[][] there = other.submit(() -> image.encode(pixels)).get();
-            assertThat(image.predictorCount()).isEqualTo(before + 1);
-            assertThat(there).isEqualTo(here);
-            other.submit(() -> image.encode(pixels)).get();
-            assertThat(image.predictorCount()).as("the same thread reuses its predictor").isEqualTo(before + 1);
-        } finally {
-            other.shutdown();
-        }
-        image.encode(pixels);
-        assertThat(image.predictorCount()).isEqualTo(before + 1);
+    void thePredictorIsMadeOnFirstUseAndClosedWithItsEncoder() {
+        ImageEncoder owner = new ImageEncoder(TestBundles.reference());
+        assertThat(owner.hasOpenPredictor()).as("nothing native until it is used").isFalse();
+        float[][] first = owner.encode(fixtures.images(3));
+        assertThat(owner.hasOpenPredictor()).isTrue();
+        assertThat(owner.encode(fixtures.images(3))).isEqualTo(first);
+        owner.close();
+        assertThat(owner.hasOpenPredictor()).isFalse();
     }
 
     @Test

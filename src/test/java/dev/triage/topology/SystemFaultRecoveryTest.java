@@ -52,6 +52,7 @@ class SystemFaultRecoveryTest {
             assertThat(perPost.values()).containsOnly(1);
             assertThat(out.get(topics.deadLetters().name())).as("no healthy record dead-lettered").isEmpty();
         }
+        assertThat(model.openSessions.get()).as("the failed threads' sessions were closed too").isZero();
     }
 
     @Test
