@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -27,6 +28,7 @@ public final class TriageApplication implements AutoCloseable {
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile String failure;
+    private final AtomicInteger threadFailures = new AtomicInteger();
     private final List<Consumer<KafkaStreams.State>> stateListeners = new CopyOnWriteArrayList<>();
 
     public TriageApplication(TriageConfig config, ModelService model) {
@@ -44,6 +46,7 @@ public final class TriageApplication implements AutoCloseable {
             // Bad records never get here (they become dead letters): this is a system fault. The thread's
             // transaction is aborted; a replacement retries its records from the last commit.
             String cause = RestartBudget.oneLine(e);
+            threadFailures.incrementAndGet();
             if (restarts.tryRestart()) {
                 log.error("stream thread failed ({} of {} restarts allowed in {} ms): {}; replacing it",
                         restarts.failuresInWindow(), restarts.max(), config.getLong(TriageConfig.RESTARTS_WINDOW_MS),
@@ -63,6 +66,11 @@ public final class TriageApplication implements AutoCloseable {
                 stopped.countDown();
             }
         });
+    }
+
+    /** Stream threads that have failed (system faults) since start, each replaced while the budget allowed. */
+    public int threadFailures() {
+        return threadFailures.get();
     }
 
     /** Hears every state change of Kafka Streams (e.g. to maintain a health file). */

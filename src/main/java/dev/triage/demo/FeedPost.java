@@ -15,6 +15,23 @@ public record FeedPost(String correlationId, String label, List<FeedEvent> event
         return validModalities.size() < 3;
     }
 
-    /** One record to send: to the modality's topic, with this key, as an Avro event or as raw value bytes. */
-    public record FeedEvent(Modality modality, String key, Object event, byte[] rawValue) {}
+    /**
+     * One record to send: to the modality's topic, with this key, as an Avro event (serialized with the serde of its
+     * own type's topic, then damaged as {@code damage} says) or as raw value bytes; a null event and null bytes send
+     * a tombstone.
+     */
+    public record FeedEvent(Modality modality, String key, Object event, byte[] rawValue, WireDamage damage) {
+        public FeedEvent(Modality modality, String key, Object event, byte[] rawValue) {
+            this(modality, key, event, rawValue, WireDamage.NONE);
+        }
+    }
+
+    /** What is done to a serialized event before it is sent. */
+    public enum WireDamage {
+        NONE,
+        /** The magic byte becomes 1. */
+        MAGIC_BYTE,
+        /** The Avro body is cut in half. */
+        TRUNCATE
+    }
 }

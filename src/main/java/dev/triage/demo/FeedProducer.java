@@ -1,8 +1,12 @@
 package dev.triage.demo;
 
+import dev.triage.avro.AudioEvent;
+import dev.triage.avro.ImageEvent;
+import dev.triage.avro.TextEvent;
 import dev.triage.topology.TopicDefinition;
 import dev.triage.topology.Topics;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,7 +20,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Sends a {@link SyntheticFeed} to the input topics at a steady rate: each post's events are serialized with the
- * topics' Avro serdes (or sent as raw bytes, for the bad ones) with the event time as the record timestamp.
+ * topics' Avro serdes (or sent as raw bytes, for the bad ones), stamped by the producer when sent.
  */
 public final class FeedProducer implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
@@ -64,13 +68,14 @@ public final class FeedProducer implements AutoCloseable {
         return n;
     }
 
-    private void send(FeedPost.FeedEvent e) {
+    /** Sends one event (as {@link #send(SyntheticFeed, int, double, long, LongSupplier, BiConsumer)} does). */
+    public void send(FeedPost.FeedEvent e) {
         TopicDefinition<String, ?> topic = switch (e.modality()) {
             case TEXT -> topics.text();
             case IMAGE -> topics.image();
             case AUDIO -> topics.audio();
         };
-        byte[] value = e.rawValue() != null ? e.rawValue() : serialize(topic, e.event());
+        byte[] value = e.rawValue() != null ? e.rawValue() : damage(serialize(e.event()), e.damage());
         producer.send(new ProducerRecord<>(topic.name(), null, null, e.key(), value), (meta, error) -> {
             if (error != null) {
                 failure.compareAndSet(null, error);
@@ -78,9 +83,37 @@ public final class FeedProducer implements AutoCloseable {
         });
     }
 
-    @SuppressWarnings("unchecked")
-    private static <V> byte[] serialize(TopicDefinition<String, V> topic, Object event) {
-        return topic.valueSerde().serializer().serialize(topic.name(), (V) event);
+    /** With the serde of the event type's own topic, so an event sent to another modality's topic keeps its schema. */
+    private byte[] serialize(Object event) {
+        if (event == null) {
+            return null;
+        }
+        if (event instanceof TextEvent t) {
+            return serialize(topics.text(), t);
+        }
+        if (event instanceof ImageEvent i) {
+            return serialize(topics.image(), i);
+        }
+        if (event instanceof AudioEvent a) {
+            return serialize(topics.audio(), a);
+        }
+        throw new IllegalArgumentException("not an input event: " + event.getClass().getName());
+    }
+
+    private static <V> byte[] serialize(TopicDefinition<String, V> topic, V event) {
+        return topic.valueSerde().serializer().serialize(topic.name(), event);
+    }
+
+    static byte[] damage(byte[] wire, FeedPost.WireDamage damage) {
+        return switch (damage) {
+            case NONE -> wire;
+            case MAGIC_BYTE -> {
+                byte[] copy = wire.clone();
+                copy[0] = 1;
+                yield copy;
+            }
+            case TRUNCATE -> Arrays.copyOf(wire, 5 + (wire.length - 5) / 2);
+        };
     }
 
     private static void sleep(Duration d) {
@@ -89,6 +122,15 @@ public final class FeedProducer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Waits until every event sent so far is acknowledged. */
+    public void flush() {
+        producer.flush();
+        Exception error = failure.get();
+        if (error != null) {
+            throw new IllegalStateException("producing the feed failed: " + error.getMessage(), error);
         }
     }
 

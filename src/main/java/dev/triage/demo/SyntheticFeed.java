@@ -110,36 +110,85 @@ public final class SyntheticFeed {
                 .setExpectedModalities(declared).build();
     }
 
-    private static FeedPost.FeedEvent badEvent(SyntheticPost post, BadEvent bad, Instant time,
-                                               List<Modality> declared) {
+    private FeedPost.FeedEvent badEvent(SyntheticPost post, BadEvent bad, Instant time, List<Modality> declared) {
         String id = post.correlationId();
         return switch (bad) {
-            case NOT_WIRE_FORMAT -> new FeedPost.FeedEvent(Modality.TEXT, id, null,
+            case NOT_WIRE_FORMAT -> raw(bad, id,
                     ("{\"correlationId\": \"" + id + "\", \"text\": \"not avro\"}").getBytes(StandardCharsets.UTF_8));
-            case UNKNOWN_SCHEMA_ID -> new FeedPost.FeedEvent(Modality.AUDIO, id, null,
-                    new byte[] {0, 0x7f, 0x00, 0x00, 0x01, 2, 4, 6, 8});
+            case RANDOM_BYTES -> {
+                byte[] noise = new byte[1 + random.nextInt(512)];
+                random.nextBytes(noise);
+                noise[0] = (byte) (1 + random.nextInt(255));
+                yield raw(bad, id, noise);
+            }
+            case WRONG_MAGIC_BYTE -> damaged(bad, id, event(post, Modality.AUDIO, time, declared),
+                    FeedPost.WireDamage.MAGIC_BYTE);
+            case UNKNOWN_SCHEMA_ID -> raw(bad, id, new byte[] {0, 0x7f, 0x00, 0x00, 0x01, 2, 4, 6, 8});
+            case TRUNCATED_AVRO -> damaged(bad, id, text(id, post.text(), time, declared),
+                    FeedPost.WireDamage.TRUNCATE);
+            case OTHER_SCHEMA -> new FeedPost.FeedEvent(Modality.TEXT, id,
+                    image(id, post.image(), post.imageContentType(), time, declared), null);
+            case TOMBSTONE -> raw(bad, id, null);
+            case NULL_KEY -> new FeedPost.FeedEvent(Modality.AUDIO, null, event(post, Modality.AUDIO, time, declared),
+                    null);
+            case KEY_MISMATCH -> new FeedPost.FeedEvent(Modality.TEXT, "not-" + id,
+                    text(id, post.text(), time, declared), null);
+            case EVENT_TIME_FAR_PAST -> new FeedPost.FeedEvent(Modality.IMAGE, id, image(id, post.image(),
+                    post.imageContentType(), time.minus(java.time.Duration.ofDays(30)), declared), null);
+            case EVENT_TIME_FAR_FUTURE -> new FeedPost.FeedEvent(Modality.TEXT, id,
+                    text(id, post.text(), time.plus(java.time.Duration.ofDays(365)), declared), null);
+            case EMPTY_TEXT -> new FeedPost.FeedEvent(Modality.TEXT, id, text(id, "   ", time, declared), null);
+            case HUGE_TEXT -> new FeedPost.FeedEvent(Modality.TEXT, id,
+                    text(id, "spam ".repeat(20_000), time, declared), null);
+            case EMPTY_IMAGE -> imageEvent(id, new byte[0], time, declared);
             case TRUNCATED_PNG -> {
                 byte[] png = asPng(post.image());
-                yield new FeedPost.FeedEvent(Modality.IMAGE, id,
-                        image(id, Arrays.copyOf(png, png.length / 3), "image/png", time, declared), null);
+                yield imageEvent(id, Arrays.copyOf(png, png.length / 3), time, declared);
             }
-            case EMPTY_IMAGE -> new FeedPost.FeedEvent(Modality.IMAGE, id,
-                    image(id, new byte[0], "image/png", time, declared), null);
-            case IMAGE_BOMB -> new FeedPost.FeedEvent(Modality.IMAGE, id,
-                    image(id, pngHeader(50_000, 50_000), "image/png", time, declared), null);
+            case IMAGE_BOMB -> imageEvent(id, pngHeader(50_000, 50_000), time, declared);
+            case NOT_AN_IMAGE -> imageEvent(id, ("definitely not a picture of " + id).getBytes(StandardCharsets.UTF_8),
+                    time, declared);
             case WAV_LYING_HEADER -> {
                 byte[] wav = Arrays.copyOf(post.audio(), Math.min(post.audio().length, 64));
                 ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
                 b.putShort(22, (short) 0);
-                yield new FeedPost.FeedEvent(Modality.AUDIO, id, AudioEvent.newBuilder().setCorrelationId(id)
-                        .setEventId(id + "-audio").setEventTime(time).setSource(SOURCE)
-                        .setAudio(ByteBuffer.wrap(wav)).setEncoding(AudioEncoding.WAV)
-                        .setExpectedModalities(declared).build(), null);
+                yield audioEvent(id, wav, time, declared);
             }
-            case EMPTY_TEXT -> new FeedPost.FeedEvent(Modality.TEXT, id, text(id, "   ", time, declared), null);
-            case KEY_MISMATCH -> new FeedPost.FeedEvent(Modality.TEXT, "not-" + id,
-                    text(id, post.text(), time, declared), null);
+            case EMPTY_AUDIO -> audioEvent(id, wav8(1_000, 0), time, declared);
+            case TEN_MINUTE_AUDIO -> audioEvent(id, wav8(1_000, 600_000), time, declared);
         };
+    }
+
+    private static FeedPost.FeedEvent raw(BadEvent bad, String id, byte[] bytes) {
+        return new FeedPost.FeedEvent(bad.modality(), id, null, bytes);
+    }
+
+    private static FeedPost.FeedEvent damaged(BadEvent bad, String id, Object event, FeedPost.WireDamage damage) {
+        return new FeedPost.FeedEvent(bad.modality(), id, event, null, damage);
+    }
+
+    private static FeedPost.FeedEvent imageEvent(String id, byte[] bytes, Instant time, List<Modality> declared) {
+        return new FeedPost.FeedEvent(Modality.IMAGE, id, image(id, bytes, "image/png", time, declared), null);
+    }
+
+    private static FeedPost.FeedEvent audioEvent(String id, byte[] wav, Instant time, List<Modality> declared) {
+        return new FeedPost.FeedEvent(Modality.AUDIO, id, AudioEvent.newBuilder().setCorrelationId(id)
+                .setEventId(id + "-audio").setEventTime(time).setSource(SOURCE).setAudio(ByteBuffer.wrap(wav))
+                .setEncoding(AudioEncoding.WAV).setExpectedModalities(declared).build(), null);
+    }
+
+    /** A mono 8-bit PCM WAV of {@code samples} samples of silence at {@code rate} Hz. */
+    static byte[] wav8(int rate, int samples) {
+        ByteBuffer b = ByteBuffer.allocate(44 + samples).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples)
+                .put("WAVE".getBytes(StandardCharsets.US_ASCII));
+        b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(rate).putInt(rate).putShort((short) 1).putShort((short) 8);
+        b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(samples);
+        for (int i = 0; i < samples; i++) {
+            b.put((byte) 0x80);
+        }
+        return b.array();
     }
 
     /** The image re-encoded as PNG (a truncated JPEG may still decode; a truncated PNG must not). */

@@ -80,10 +80,13 @@ class TriageIntegrationTest {
             Map<String, FeedPost> byKey = new HashMap<>();
             sent.values().forEach(p -> p.events().forEach(e -> byKey.put(e.key(), p)));
             for (DeadLetter d : deadLetters) {
-                FeedPost post = byKey.get(new String(bytes(d.getKey()), StandardCharsets.UTF_8));
+                // A keyless event's dead letter has no key; the correlation id read from it names its post.
+                FeedPost post = d.getKey() == null ? sent.get(d.getCorrelationId())
+                        : byKey.get(new String(bytes(d.getKey()), StandardCharsets.UTF_8));
                 assertThat(post).as("dead letter %s belongs to a sent post", d).isNotNull();
                 assertThat(post.bad()).as("post %s had a bad event", post.correlationId()).isNotNull();
                 assertThat(d.getStage()).as("stage for %s", post.bad()).isEqualTo(post.bad().stage());
+                assertThat(d.getReason()).as("reason for %s", post.bad()).isEqualTo(post.bad().reason());
                 assertThat(d.getOffset()).isGreaterThanOrEqualTo(0L);
             }
             assertThat(model.openSessions.get()).isPositive();
