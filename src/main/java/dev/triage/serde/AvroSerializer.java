@@ -53,7 +53,8 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
 
     /**
      * @param model {@link SpecificData} (e.g. {@code SpecificData.getForClass(cls)}) or {@link GenericData#get()}
-     * @param client the registry to use, or null to create one from the configs in {@link #configure}
+     * @param client the registry to use, or null for the process's shared one for the configs
+     *     ({@link SchemaRegistryClients#shared}), picked in {@link #configure}
      */
     public AvroSerializer(GenericData model, SchemaRegistryClient client) {
         this.model = model;
@@ -63,7 +64,7 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         RegistryConfig config = RegistryConfig.fromMap(configs);
-        configure(config, client != null ? client : SchemaRegistryClients.create(config), isKey);
+        configure(config, client != null ? client : SchemaRegistryClients.shared(config), isKey);
     }
 
     /** Configures with an already parsed config and client (how the serdes share one client). */
