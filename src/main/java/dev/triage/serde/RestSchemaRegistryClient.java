@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@link SchemaRegistryClient} over Confluent's REST API ({@code application/vnd.schemaregistry.v1+json}),
  * with {@link HttpClient} and Jackson.
  *
- * <p>Caches: id to schema for ever (ids are immutable), and (subject, schema) to id once registered or looked
- * up. Listing, version and compatibility calls always go to the registry.
+ * <p>Caches: id to schema for ever (ids are immutable), (subject, schema) to id once registered or looked
+ * up, and a subject's latest version for {@link #getLatestVersion(String, Duration)}. Listing, version and
+ * compatibility calls always go to the registry.
  *
  * <p>Failover and retries: each request tries the URLs in turn, starting with the last one that answered.
  * A connect error, timeout or 5xx moves on to the next URL; when a whole round fails it waits
@@ -61,6 +62,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     private record SubjectSchema(String subject, Schema schema) {}
 
+    private record Latest(RegisteredSchema schema, long fetchedNanos) {}
+
     /** A call that failed after every URL and retry, and until when later calls fail at once because of it. */
     private record Outage(long untilNanos, SchemaRegistryException failure) {}
 
@@ -74,6 +77,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private volatile Outage outage;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+    private final Map<String, Latest> latestBySubject = new ConcurrentHashMap<>();
 
     public RestSchemaRegistryClient(RegistryConfig config) {
         if (config.isMock()) {
@@ -179,6 +183,26 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     @Override
     public boolean testCompatibility(String subject, int version, Schema schema) {
         return compatibility(subject, Integer.toString(version), schema);
+    }
+
+    @Override
+    public RegisteredSchema getLatestVersion(String subject, Duration maxAge) {
+        Latest cached = latestBySubject.get(subject);
+        if (cached != null && (maxAge == null || System.nanoTime() - cached.fetchedNanos() < maxAge.toNanos())) {
+            return cached.schema();
+        }
+        try {
+            RegisteredSchema fetched = getLatestVersion(subject);
+            latestBySubject.put(subject, new Latest(fetched, System.nanoTime()));
+            return fetched;
+        } catch (SchemaRegistryException e) {
+            if (cached != null && e.isUnavailable()) {
+                log.debug("using the cached latest version of {} (id {}): {}", subject, cached.schema().id(),
+                        e.getMessage());
+                return cached.schema();
+            }
+            throw e;
+        }
     }
 
     private RegisteredSchema version(String subject, String version) {

@@ -144,6 +144,24 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void theLatestVersionIsCachedForItsMaxAgeAndKeptWhileTheRegistryIsDown() throws Exception {
+        String body = versionBody("text-value", 2, 8, SCHEMA);
+        server.answer(r -> Response.ok(body));
+        RestSchemaRegistryClient client = client(Map.of(RegistryConfig.RETRIES, 0));
+
+        assertThat(client.getLatestVersion("text-value", null).id()).isEqualTo(8);
+        assertThat(client.getLatestVersion("text-value", null).id()).isEqualTo(8);
+        assertThat(server.requests()).hasSize(1);
+        assertThat(client.getLatestVersion("text-value", java.time.Duration.ZERO).id()).isEqualTo(8);
+        assertThat(server.requests()).as("expired: asked again").hasSize(2);
+
+        server.answer(r -> Response.error(503, 50003, "down"));
+        assertThat(client.getLatestVersion("text-value", java.time.Duration.ZERO).id())
+                .as("expired, but the registry is down: the cached answer").isEqualTo(8);
+        catchThrowableOfType(SchemaRegistryException.class, () -> client.getLatestVersion("other-value", null));
+    }
+
+    @Test
     void compatibilityCheckPostsToTheVersionAndReadsIsCompatible() {
         server.answer(r -> Response.ok(r.path().endsWith("/latest")
                 ? "{\"is_compatible\": true}" : "{\"is_compatible\": false}"));
