@@ -9,6 +9,7 @@ import dev.triage.serde.SchemaRegistryClients;
 import dev.triage.serde.SchemaRegistryException;
 import dev.triage.serde.TopicNameStrategy;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -63,7 +64,12 @@ public final class RegistryPreflight {
             return; // in memory: never waits
         }
         long budget = registry.maxBlock().toMillis();
-        StreamsConfig streams = new StreamsConfig(all, false) {};
+        // Kafka Streams' own resolution of the client settings (prefixes, its exactly-once defaults). The global
+        // handler key only silences a warning this extra StreamsConfig would log a second time; nothing read here
+        // depends on it.
+        Map<String, Object> props = new HashMap<>(all);
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        StreamsConfig streams = new StreamsConfig(props, false) {};
         List<String> limits = new ArrayList<>();
         if (StreamsConfig.EXACTLY_ONCE_V2.equals(streams.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
             long transactionTimeout = millis(streams.getProducerConfigs("triage-preflight")

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What the three Kafka Streams exception handlers share: turning an error and the record's coordinates into a
  * dead-letter record that Kafka Streams writes in the same transaction as everything else. Kafka Streams configures
- * handlers per task: each builds only the dead-letter serde, on the process's shared registry client.
+ * handlers per task: each builds only the dead-letter serde, on the process's shared registry client, whose cache
+ * holds the DeadLetter schema's id from the start ({@code RegistryPreflight}), so writing a dead letter does not ask
+ * the registry.
  */
 final class DeadLetterHandlers {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandlers.class);
