@@ -33,6 +33,7 @@ public final class TriageApplication implements AutoCloseable {
 
     public TriageApplication(TriageConfig config, ModelService model) {
         Topics topics = Topics.from(config);
+        RegistryPreflight.check(config); // before anything waits on Kafka: a registry that cannot be used stops here
         Properties props = StreamsSettings.of(config);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 props.getProperty("bootstrap.servers")))) {

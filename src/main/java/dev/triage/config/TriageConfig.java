@@ -104,10 +104,13 @@ public final class TriageConfig extends AbstractConfig {
                             + "topic, partition and offset still point at it), so it fits Kafka's default 1 MB "
                             + "record limit; raise it with the dead-letter topic's max.message.bytes.")
             .define(REGISTRY_OUTAGE, Type.STRING, "dead-letter", in("dead-letter", "fail"), MEDIUM,
-                    "An input record that cannot be read because the schema registry stays unreachable (after the "
-                            + "client's retries): 'dead-letter' writes it to the dead-letter topic (stage DESERIALIZE, "
-                            + "reason REGISTRY_UNAVAILABLE) and goes on; 'fail' fails the stream thread, which is "
-                            + "replaced and reads the record again from the last commit.")
+                    "An input record that cannot be read because the schema registry is unreachable (a call failed "
+                            + "after the client's retries, or came in the pause of the same length after such a "
+                            + "failure, when calls fail at once): 'dead-letter' writes it to the dead-letter topic "
+                            + "(stage DESERIALIZE, reason REGISTRY_UNAVAILABLE) and goes on; 'fail' fails the stream "
+                            + "thread, which is replaced and reads the record again from the last commit. Writing a "
+                            + "dead letter or a prediction never needs the registry: their schema ids are known from "
+                            + "the start.")
             .define(EVENT_TIME_MAX_PAST_MS, Type.LONG, 86_400_000L, atLeast(0), MEDIUM,
                     "An event whose eventTime is more than this before its Kafka record's timestamp is a dead letter "
                             + "(stage DECODE, reason EVENT_TIME_OUT_OF_RANGE). Checked against the record, not the "

@@ -41,7 +41,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
      * @param model {@link SpecificData} for generated classes (then {@code readerSchema} is required), or
      *     {@link GenericData#get()}
      * @param readerSchema the schema records are resolved to, or null to read each in its writer schema
-     * @param client the registry to use, or null to create one from the configs in {@link #configure}
+     * @param client the registry to use, or null for the process's shared one for the configs
+     *     ({@link SchemaRegistryClients#shared}), picked in {@link #configure}
      */
     public AvroDeserializer(GenericData model, Schema readerSchema, SchemaRegistryClient client) {
         if (model instanceof SpecificData && readerSchema == null) {
@@ -58,7 +59,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         RegistryConfig config = RegistryConfig.fromMap(configs);
-        configure(client != null ? client : SchemaRegistryClients.create(config), isKey);
+        configure(client != null ? client : SchemaRegistryClients.shared(config), isKey);
     }
 
     /** Configures with an already created client (how the serdes share one client). */

@@ -27,8 +27,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>The schema id comes from, in order of precedence: the subject's latest version when
  * {@code use.latest.version=true} (the record is converted to that schema when it differs, if that schema can
  * read it); registering the record's schema when {@code auto.register.schemas=true} (the default); else looking
- * it up. Null serializes to null (a tombstone). Failures are {@link AvroSerdeException}s. Thread-safe once
- * configured.
+ * it up. Every answer is cached by the registry client (the latest version for {@code latest.cache.ttl.sec}), which
+ * serdes configured for the same registry share, so once a schema's id is known, writing needs no registry. Null
+ * serializes to null (a tombstone). Failures are {@link AvroSerdeException}s. Thread-safe once configured.
  *
  * @param <T> {@link org.apache.avro.specific.SpecificRecord} with a {@link SpecificData} model, or
  *     {@link org.apache.avro.generic.GenericRecord} with {@link GenericData}
@@ -39,12 +40,9 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
 
     private record Conversion(Schema from, Schema to) {}
 
-    private record CachedLatest(RegisteredSchema schema, long fetchedNanos) {}
-
     private final GenericData model;
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
     private final Map<Conversion, DatumReader<Object>> converters = new ConcurrentHashMap<>();
-    private final Map<String, CachedLatest> latest = new ConcurrentHashMap<>();
     private SchemaRegistryClient client;
     private boolean isKey;
     private boolean autoRegister = true;
@@ -53,7 +51,8 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
 
     /**
      * @param model {@link SpecificData} (e.g. {@code SpecificData.getForClass(cls)}) or {@link GenericData#get()}
-     * @param client the registry to use, or null to create one from the configs in {@link #configure}
+     * @param client the registry to use, or null for the process's shared one for the configs
+     *     ({@link SchemaRegistryClients#shared}), picked in {@link #configure}
      */
     public AvroSerializer(GenericData model, SchemaRegistryClient client) {
         this.model = model;
@@ -63,7 +62,7 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         RegistryConfig config = RegistryConfig.fromMap(configs);
-        configure(config, client != null ? client : SchemaRegistryClients.create(config), isKey);
+        configure(config, client != null ? client : SchemaRegistryClients.shared(config), isKey);
     }
 
     /** Configures with an already parsed config and client (how the serdes share one client). */
@@ -114,15 +113,8 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
     }
 
     private RegisteredSchema latest(String topic, String subject) {
-        CachedLatest cached = latest.get(subject);
-        if (cached != null && (latestCacheTtl == null
-                || System.nanoTime() - cached.fetchedNanos() < latestCacheTtl.toNanos())) {
-            return cached.schema();
-        }
         try {
-            RegisteredSchema fetched = client.getLatestVersion(subject);
-            latest.put(subject, new CachedLatest(fetched, System.nanoTime()));
-            return fetched;
+            return client.getLatestVersion(subject, latestCacheTtl);
         } catch (SchemaRegistryException e) {
             if (e.isNotFound()) {
                 throw new AvroSerdeException(AvroSerdeException.Reason.SCHEMA_NOT_REGISTERED, topic, isKey, -1,

@@ -25,7 +25,7 @@ public final class GenericAvroSerde implements Serde<GenericRecord> {
 
     /**
      * @param readerSchema schema to resolve records to, or null for the writer schema
-     * @param client registry to use whatever the configs say, or null to create one from them
+     * @param client registry to use whatever the configs say, or null for the shared one for them
      */
     public GenericAvroSerde(Schema readerSchema, SchemaRegistryClient client) {
         this.injectedClient = client;
@@ -36,7 +36,8 @@ public final class GenericAvroSerde implements Serde<GenericRecord> {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         RegistryConfig config = RegistryConfig.fromMap(configs);
-        SchemaRegistryClient client = injectedClient != null ? injectedClient : SchemaRegistryClients.create(config);
+        SchemaRegistryClient client =
+                injectedClient != null ? injectedClient : SchemaRegistryClients.shared(config);
         serializer.configure(config, client, isKey);
         deserializer.configure(client, isKey);
     }

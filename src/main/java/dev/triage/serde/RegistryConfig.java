@@ -20,9 +20,10 @@ import org.apache.kafka.common.config.ConfigException;
  * @param autoRegisterSchemas serializers register the record's schema (else they look it up)
  * @param useLatestVersion serializers write with the subject's latest registered schema instead
  * @param requestTimeout per HTTP request (also the connect timeout)
- * @param retries extra rounds over all URLs after the first, on connect errors and 5xx
+ * @param retries extra rounds over all URLs after the first, on connect errors, timeouts and 5xx
  * @param retryBackoff wait before the first retry; doubles each retry (capped at 10 s)
- * @param latestCacheTtl how long serializers cache the latest version; null means for ever
+ * @param latestCacheTtl how long the client caches a subject's latest version; null means for ever
+ * @see #maxBlock()
  */
 public record RegistryConfig(
         List<String> urls,
@@ -46,9 +47,16 @@ public record RegistryConfig(
     public static final String RETRY_BACKOFF_MS = "schema.registry.retry.backoff.ms";
 
     public static final String MOCK_SCHEME = "mock://";
-    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    public static final int DEFAULT_RETRIES = 3;
+    /*
+     * The defaults keep one call's worst case (maxBlock: 2 s x 2 + 0.2 s = 4.2 s) under half of the 10 s
+     * transaction.timeout.ms Kafka Streams uses under exactly_once_v2: a stream thread blocked on the registry must
+     * still commit its open transaction in time (see dev.triage.app.RegistryPreflight).
+     */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    public static final int DEFAULT_RETRIES = 1;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(200);
+    /** The back-off doubles each retry up to this (or up to {@code retryBackoff} when that is longer). */
+    public static final Duration MAX_RETRY_BACKOFF = Duration.ofSeconds(10);
 
     /** Where the basic-auth credentials come from (Confluent's {@code basic.auth.credentials.source}). */
     public enum CredentialsSource {
@@ -132,6 +140,27 @@ public record RegistryConfig(
             throw new IllegalStateException("not a mock:// registry: " + urls);
         }
         return urls.get(0).substring(MOCK_SCHEME.length());
+    }
+
+    /** The wait before retry round {@code round} (1-based): the back-off, doubled each round, capped. */
+    public Duration backoff(int round) {
+        long base = retryBackoff.toMillis();
+        long cap = Math.max(base, MAX_RETRY_BACKOFF.toMillis());
+        return Duration.ofMillis(Math.min(base << Math.min(round - 1, 20), cap));
+    }
+
+    /**
+     * The longest one registry call can block its caller: {@code requestTimeout x (retries + 1)} plus every
+     * back-off. The REST client gives up at this deadline however many URLs it has (they share the time).
+     */
+    public Duration maxBlock() {
+        Duration total = requestTimeout.multipliedBy(retries + 1L);
+        int round = 1;
+        for (; round <= retries && round <= 21; round++) {
+            total = total.plus(backoff(round));
+        }
+        // from round 21 on the back-off no longer doubles (see backoff)
+        return round <= retries ? total.plus(backoff(round).multipliedBy(retries - round + 1L)) : total;
     }
 
     /** A copy with different retry settings. */

@@ -17,7 +17,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
@@ -30,13 +34,20 @@ import org.slf4j.LoggerFactory;
  * {@link SchemaRegistryClient} over Confluent's REST API ({@code application/vnd.schemaregistry.v1+json}),
  * with {@link HttpClient} and Jackson.
  *
- * <p>Caches: id to schema for ever (ids are immutable), and (subject, schema) to id once registered or looked
- * up. Listing, version and compatibility calls always go to the registry.
+ * <p>Caches: id to schema for ever (ids are immutable), (subject, schema) to id once registered or looked
+ * up, and a subject's latest version for {@link #getLatestVersion(String, Duration)}. Listing, version and
+ * compatibility calls always go to the registry.
  *
  * <p>Failover and retries: each request tries the URLs in turn, starting with the last one that answered.
  * A connect error, timeout or 5xx moves on to the next URL; when a whole round fails it waits
  * ({@code retryBackoff}, doubling each round, at most 10 s) and tries again, {@code retries} more rounds.
  * A 4xx is the request's fault and is thrown at once as a {@link SchemaRegistryException}.
+ *
+ * <p>Bounded time: a call gives up at {@link RegistryConfig#maxBlock()} ({@code requestTimeout x (retries + 1)}
+ * plus the back-offs) however many URLs there are, the last attempt's timeout shortened to fit. A call that
+ * fails after every URL and retry starts a pause of the same length during which every call fails at once
+ * without asking the registry (the first answer of any kind ends it), so a stream thread reading a backlog
+ * during an outage waits once per pause, not once per record, and can commit its transaction in time.
  */
 public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private static final Logger log = LoggerFactory.getLogger(RestSchemaRegistryClient.class);
@@ -44,7 +55,6 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final String ACCEPT = "application/vnd.schemaregistry.v1+json,"
             + " application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One registry URL: where to send requests and the Authorization header to send there, if any. */
@@ -52,13 +62,22 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     private record SubjectSchema(String subject, Schema schema) {}
 
+    private record Latest(RegisteredSchema schema, long fetchedNanos) {}
+
+    /** A call that failed after every URL and retry, and until when later calls fail at once because of it. */
+    private record Outage(long untilNanos, SchemaRegistryException failure) {}
+
     private final RegistryConfig config;
     private final List<Endpoint> endpoints;
     private final String displayUrls;
     private final HttpClient http;
+    private final long requestTimeoutNanos;
+    private final long maxBlockNanos;
     private final AtomicInteger preferred = new AtomicInteger();
+    private volatile Outage outage;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+    private final Map<String, Latest> latestBySubject = new ConcurrentHashMap<>();
 
     public RestSchemaRegistryClient(RegistryConfig config) {
         if (config.isMock()) {
@@ -68,6 +87,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         this.config = config;
         this.endpoints = config.urls().stream().map(u -> endpoint(u, config)).toList();
         this.displayUrls = endpoints.stream().map(Endpoint::url).collect(Collectors.joining(","));
+        this.requestTimeoutNanos = config.requestTimeout().toNanos();
+        this.maxBlockNanos = config.maxBlock().toNanos();
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.requestTimeout())
@@ -164,6 +185,26 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         return compatibility(subject, Integer.toString(version), schema);
     }
 
+    @Override
+    public RegisteredSchema getLatestVersion(String subject, Duration maxAge) {
+        Latest cached = latestBySubject.get(subject);
+        if (cached != null && (maxAge == null || System.nanoTime() - cached.fetchedNanos() < maxAge.toNanos())) {
+            return cached.schema();
+        }
+        try {
+            RegisteredSchema fetched = getLatestVersion(subject);
+            latestBySubject.put(subject, new Latest(fetched, System.nanoTime()));
+            return fetched;
+        } catch (SchemaRegistryException e) {
+            if (cached != null && e.isUnavailable()) {
+                log.debug("using the cached latest version of {} (id {}): {}", subject, cached.schema().id(),
+                        e.getMessage());
+                return cached.schema();
+            }
+            throw e;
+        }
+    }
+
     private RegisteredSchema version(String subject, String version) {
         JsonNode answer = send("GET", "/subjects/" + segment(subject) + "/versions/" + version, null, subject,
                 "version " + version);
@@ -229,7 +270,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         return body;
     }
 
-    /** Sends one request with failover and retries; returns the parsed 2xx body. */
+    /** Sends one request with failover and retries, within {@link RegistryConfig#maxBlock()}; the parsed 2xx body. */
     private JsonNode send(String method, String path, JsonNode body, String subject, String about) {
         String payload;
         try {
@@ -237,65 +278,105 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        long start = System.nanoTime();
+        Outage known = outage;
+        if (known != null && start - known.untilNanos() < 0) {
+            throw paused(known, start, subject, about);
+        }
+        long deadline = start + maxBlockNanos;
         int n = endpoints.size();
         int attempts = 0;
         SchemaRegistryException lastFailure = null;
+        rounds:
         for (int round = 0; round <= config.retries(); round++) {
             if (round > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
                 try {
-                    Thread.sleep(backoff(round));
+                    Thread.sleep(Math.min(config.backoff(round).toMillis(), Math.max(1, left / 1_000_000)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw unavailable(attempts, "interrupted while waiting to retry after: "
+                    throw unavailable(attempts, start, "interrupted while waiting to retry after: "
                             + lastFailure.registryMessage(), subject, about, e);
                 }
             }
             int first = preferred.get();
             for (int i = 0; i < n; i++) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break rounds;
+                }
                 int index = (first + i) % n;
                 Endpoint endpoint = endpoints.get(index);
+                Duration timeout = Duration.ofNanos(Math.max(1_000_000, Math.min(requestTimeoutNanos, left)));
                 attempts++;
+                CompletableFuture<HttpResponse<String>> pending = http.sendAsync(
+                        request(endpoint, method, path, payload, timeout),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 try {
-                    HttpResponse<String> response = http.send(request(endpoint, method, path, payload),
-                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                    // the request's own timeout covers connecting and the headers; this bounds the body as well
+                    HttpResponse<String> response = pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
                     int status = response.statusCode();
                     if (status < 500) {
                         preferred.set(index);
+                        if (outage != null) {
+                            outage = null;
+                        }
                         if (status >= 200 && status < 300) {
                             return parseBody(response.body(), status, subject, about, endpoint);
                         }
                         throw error(status, response.body(), endpoint.url(), subject, about);
                     }
                     lastFailure = error(status, response.body(), endpoint.url(), subject, about);
-                } catch (IOException e) {
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof IOException io)) {
+                        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    }
+                    String what = io instanceof java.net.http.HttpTimeoutException
+                            ? "no answer within " + timeout.toMillis() + " ms (" + describe(io) + ")" : describe(io);
                     lastFailure = new SchemaRegistryException(SchemaRegistryException.NO_RESPONSE,
-                            SchemaRegistryException.NO_ERROR_CODE, describe(e), endpoint.url(), subject,
-                            about, e);
+                            SchemaRegistryException.NO_ERROR_CODE, what, endpoint.url(), subject, about, io);
+                } catch (TimeoutException e) {
+                    pending.cancel(true);
+                    lastFailure = new SchemaRegistryException(SchemaRegistryException.NO_RESPONSE,
+                            SchemaRegistryException.NO_ERROR_CODE, "no answer within " + timeout.toMillis()
+                                    + " ms (timeout)", endpoint.url(), subject, about, e);
                 } catch (InterruptedException e) {
+                    pending.cancel(true);
                     Thread.currentThread().interrupt();
-                    throw unavailable(attempts, "interrupted", subject, about, e);
+                    throw unavailable(attempts, start, "interrupted", subject, about, e);
                 }
                 log.debug("{} {}{} failed: {}", method, endpoint.url(), path, lastFailure.getMessage());
             }
         }
-        throw unavailable(attempts, lastFailure.registryUrl() + " " + statusText(lastFailure)
-                + lastFailure.registryMessage(), subject, about, lastFailure);
+        SchemaRegistryException failure = unavailable(attempts, start, lastFailure.registryUrl() + " "
+                + statusText(lastFailure) + lastFailure.registryMessage(), subject, about, lastFailure);
+        outage = new Outage(System.nanoTime() + maxBlockNanos, failure);
+        log.warn("schema registry {} unavailable; calls fail at once for the next {} ms: {}", displayUrls,
+                maxBlockNanos / 1_000_000, failure.getMessage());
+        throw failure;
     }
 
-    /** Wait before retry round {@code round} (1-based): the back-off, doubled each round, capped. */
-    private long backoff(int round) {
-        long base = config.retryBackoff().toMillis();
-        return Math.min(base << Math.min(round - 1, 20), Math.max(base, MAX_BACKOFF.toMillis()));
+    /** The failure of a call made while a recent call's failure still stands: the registry is not asked. */
+    private SchemaRegistryException paused(Outage known, long now, String subject, String about) {
+        SchemaRegistryException last = known.failure();
+        long leftMs = Math.max(0, (known.untilNanos() - now) / 1_000_000);
+        return new SchemaRegistryException(last.status(), last.errorCode(),
+                "unavailable (not asked: a call failed after every URL and retry, and calls fail at once for "
+                        + leftMs + " ms more); that call: " + last.registryMessage(),
+                displayUrls, subject, about, last);
     }
 
-    private SchemaRegistryException unavailable(int attempts, String lastError, String subject, String about,
-            Throwable cause) {
+    private SchemaRegistryException unavailable(int attempts, long startNanos, String lastError, String subject,
+            String about, Throwable cause) {
         // keep the last 5xx status and code, if that is how it failed, so the exception still reads as unavailable
         int status = cause instanceof SchemaRegistryException e ? e.status() : SchemaRegistryException.NO_RESPONSE;
         int code = cause instanceof SchemaRegistryException e ? e.errorCode() : SchemaRegistryException.NO_ERROR_CODE;
         return new SchemaRegistryException(status, code,
-                "unavailable after " + attempts + " attempt(s); last error: " + lastError, displayUrls, subject,
-                about, cause);
+                "unavailable after " + attempts + " attempt(s) in " + (System.nanoTime() - startNanos) / 1_000_000
+                        + " ms; last error: " + lastError, displayUrls, subject, about, cause);
     }
 
     private static String statusText(SchemaRegistryException e) {
@@ -313,9 +394,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         return message == null ? what : what + ": " + message;
     }
 
-    private HttpRequest request(Endpoint endpoint, String method, String path, String payload) {
+    private HttpRequest request(Endpoint endpoint, String method, String path, String payload, Duration timeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint.url() + path))
-                .timeout(config.requestTimeout())
+                .timeout(timeout)
                 .header("Accept", ACCEPT);
         if (endpoint.authorization() != null) {
             b.header("Authorization", endpoint.authorization());

@@ -35,6 +35,15 @@ public interface SchemaRegistryClient {
 
     RegisteredSchema getLatestVersion(String subject);
 
+    /**
+     * The latest version of {@code subject}, from the client's cache when it was fetched less than {@code maxAge}
+     * ago ({@code null}: whenever it was). When the registry is unavailable, a cached answer of any age is returned
+     * rather than an error. This default always asks.
+     */
+    default RegisteredSchema getLatestVersion(String subject, java.time.Duration maxAge) {
+        return getLatestVersion(subject);
+    }
+
     /** Whether {@code schema} may be registered as the next version of {@code subject}, per its compatibility level. */
     boolean testCompatibility(String subject, Schema schema);
 

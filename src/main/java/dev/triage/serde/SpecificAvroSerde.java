@@ -20,7 +20,7 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
     private final AvroSerializer<T> serializer;
     private final AvroDeserializer<T> deserializer;
 
-    /** Registry from the configs. */
+    /** Registry from the configs: the process's shared client for them ({@link SchemaRegistryClients#shared}). */
     public SpecificAvroSerde(Class<T> type) {
         this(type, null);
     }
@@ -68,7 +68,8 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         RegistryConfig config = RegistryConfig.fromMap(configs);
-        SchemaRegistryClient client = injectedClient != null ? injectedClient : SchemaRegistryClients.create(config);
+        SchemaRegistryClient client =
+                injectedClient != null ? injectedClient : SchemaRegistryClients.shared(config);
         serializer.configure(config, client, isKey);
         deserializer.configure(client, isKey);
     }

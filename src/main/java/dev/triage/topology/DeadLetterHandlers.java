@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the three Kafka Streams exception handlers share: turning an error and the record's coordinates into a
- * dead-letter record that Kafka Streams writes in the same transaction as everything else.
+ * dead-letter record that Kafka Streams writes in the same transaction as everything else. Kafka Streams configures
+ * handlers per task: each builds only the dead-letter serde, on the process's shared registry client, whose cache
+ * holds the DeadLetter schema's id from the start ({@code RegistryPreflight}), so writing a dead letter does not ask
+ * the registry.
  */
 final class DeadLetterHandlers {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandlers.class);
@@ -28,7 +31,7 @@ final class DeadLetterHandlers {
         TriageConfig config = TriageConfig.of(all);
         this.topic = config.topic(TriageConfig.TOPIC_DEAD_LETTER);
         this.applicationId = String.valueOf(config.all().get("application.id"));
-        this.serde = Topics.from(config).deadLetters().valueSerde();
+        this.serde = Topics.deadLetterSerde(config);
     }
 
     String topic() {

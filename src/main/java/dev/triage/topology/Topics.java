@@ -13,7 +13,10 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
-/** Every topic Triage reads or writes, named from the configuration, keyed by correlation id, Avro values. */
+/**
+ * Every topic Triage reads or writes, named from the configuration, keyed by correlation id, Avro values. The value
+ * serdes use the process's one registry client for the configuration ({@code SchemaRegistryClients.shared}).
+ */
 public record Topics(TopicDefinition<String, TextEvent> text,
                      TopicDefinition<String, ImageEvent> image,
                      TopicDefinition<String, AudioEvent> audio,
@@ -28,8 +31,13 @@ public record Topics(TopicDefinition<String, TextEvent> text,
                 topic(config.topic(TriageConfig.TOPIC_AUDIO), AudioEvent.class, serdeConfig),
                 topic(config.topic(TriageConfig.TOPIC_PREDICTIONS), Prediction.class, serdeConfig),
                 new TopicDefinition<>(config.topic(TriageConfig.TOPIC_DEAD_LETTER), Serdes.String(),
-                        DeadLetterSizeLimit.serde(valueSerde(DeadLetter.class, serdeConfig),
-                                config.deadLetterMaxBytes())));
+                        deadLetterSerde(config)));
+    }
+
+    /** The dead-letter topic's value serde alone (what the exception handlers need), with the size limit. */
+    static Serde<DeadLetter> deadLetterSerde(TriageConfig config) {
+        return DeadLetterSizeLimit.serde(valueSerde(DeadLetter.class, config.passThrough()),
+                config.deadLetterMaxBytes());
     }
 
     public List<String> inputs() {
@@ -40,6 +48,7 @@ public record Topics(TopicDefinition<String, TextEvent> text,
         return List.of(text.name(), image.name(), audio.name(), predictions.name(), deadLetters.name());
     }
 
+    /** A configured value serde; every serde configured for one registry shares the process's client for it. */
     static <V extends SpecificRecord> Serde<V> valueSerde(Class<V> type, Map<String, Object> config) {
         SpecificAvroSerde<V> serde = new SpecificAvroSerde<>(type);
         serde.configure(config, false);

@@ -85,6 +85,19 @@ class RegistryConfigTest {
     }
 
     @Test
+    void maxBlockIsEveryAttemptsTimeoutPlusEveryBackoff() {
+        assertThat(RegistryConfig.forUrl("http://r").maxBlock()).hasMillis(2 * 2_000 + 200);
+        RegistryConfig c = RegistryConfig.fromMap(Map.of("schema.registry.url", "http://a,http://b",
+                "schema.registry.request.timeout.ms", 1000, "schema.registry.retries", 3,
+                "schema.registry.retry.backoff.ms", 100));
+        assertThat(c.maxBlock()).hasMillis(4 * 1_000 + 100 + 200 + 400);
+        assertThat(c.backoff(30)).hasMillis(10_000);
+        // the back-off stops doubling at 10 s; a huge retry count is counted, not looped over
+        RegistryConfig many = c.withRetries(1_000_000, java.time.Duration.ofMillis(100));
+        assertThat(many.maxBlock().toMillis()).isGreaterThan(1_000_000L * 1_000);
+    }
+
+    @Test
     void toStringHidesPasswords() {
         RegistryConfig c = RegistryConfig.fromMap(Map.of(
                 "schema.registry.url", "http://u:pw1@a:1/x",

@@ -144,6 +144,24 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void theLatestVersionIsCachedForItsMaxAgeAndKeptWhileTheRegistryIsDown() throws Exception {
+        String body = versionBody("text-value", 2, 8, SCHEMA);
+        server.answer(r -> Response.ok(body));
+        RestSchemaRegistryClient client = client(Map.of(RegistryConfig.RETRIES, 0));
+
+        assertThat(client.getLatestVersion("text-value", null).id()).isEqualTo(8);
+        assertThat(client.getLatestVersion("text-value", null).id()).isEqualTo(8);
+        assertThat(server.requests()).hasSize(1);
+        assertThat(client.getLatestVersion("text-value", java.time.Duration.ZERO).id()).isEqualTo(8);
+        assertThat(server.requests()).as("expired: asked again").hasSize(2);
+
+        server.answer(r -> Response.error(503, 50003, "down"));
+        assertThat(client.getLatestVersion("text-value", java.time.Duration.ZERO).id())
+                .as("expired, but the registry is down: the cached answer").isEqualTo(8);
+        catchThrowableOfType(SchemaRegistryException.class, () -> client.getLatestVersion("other-value", null));
+    }
+
+    @Test
     void compatibilityCheckPostsToTheVersionAndReadsIsCompatible() {
         server.answer(r -> Response.ok(r.path().endsWith("/latest")
                 ? "{\"is_compatible\": true}" : "{\"is_compatible\": false}"));
@@ -255,6 +273,70 @@ class RestSchemaRegistryClientTest {
         assertThat(client.getAllVersions("b")).containsExactly(1);
         assertThat(server.requests()).extracting(FakeRegistryServer.Request::path)
                 .containsExactly("/subjects/a/versions", "/subjects/b/versions");
+    }
+
+    @Test
+    void aHangingRegistryFailsWithinTheCallBudget() {
+        server.hang();
+        RestSchemaRegistryClient client = client(Map.of(RegistryConfig.REQUEST_TIMEOUT_MS, 300,
+                RegistryConfig.RETRIES, 1, RegistryConfig.RETRY_BACKOFF_MS, 50));
+        assertThat(client.config().maxBlock().toMillis()).isEqualTo(650);
+
+        long start = System.nanoTime();
+        SchemaRegistryException e = catchThrowableOfType(SchemaRegistryException.class,
+                () -> client.getSchemaById(5));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(e.isUnavailable()).isTrue();
+        assertThat(e.getMessage()).contains(server.url(), "2 attempt(s)", "no answer within");
+        assertThat(tookMs).isBetween(600L, 1_500L);
+    }
+
+    @Test
+    void severalHangingUrlsShareOneCallBudget() throws Exception {
+        server.hang();
+        try (FakeRegistryServer other = new FakeRegistryServer()) {
+            other.hang();
+            RestSchemaRegistryClient client = client(Map.of(RegistryConfig.URL, server.url() + "," + other.url(),
+                    RegistryConfig.REQUEST_TIMEOUT_MS, 400, RegistryConfig.RETRIES, 1, RegistryConfig.RETRY_BACKOFF_MS,
+                    50));
+
+            long start = System.nanoTime();
+            SchemaRegistryException e = catchThrowableOfType(SchemaRegistryException.class,
+                    () -> client.getAllSubjects());
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            // 2 x 400 + 50 ms, not 2 rounds x 2 URLs x 400 ms
+            assertThat(e.isUnavailable()).isTrue();
+            assertThat(tookMs).isBetween(800L, 1_500L);
+            assertThat(server.requests()).hasSize(1);
+            assertThat(other.requests()).hasSize(1);
+        }
+    }
+
+    @Test
+    void afterAFailedCallLaterCallsFailAtOnceUntilThePauseEnds() throws Exception {
+        server.answer(r -> Response.error(503, 50003, "leader unknown"));
+        RestSchemaRegistryClient client = client(Map.of(RegistryConfig.REQUEST_TIMEOUT_MS, 300,
+                RegistryConfig.RETRIES, 1, RegistryConfig.RETRY_BACKOFF_MS, 1));
+        catchThrowableOfType(SchemaRegistryException.class, () -> client.getSchemaById(5));
+        assertThat(server.requests()).hasSize(2);
+
+        long start = System.nanoTime();
+        SchemaRegistryException paused = catchThrowableOfType(SchemaRegistryException.class,
+                () -> client.register("text-value", SCHEMA));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(server.requests()).as("not asked").hasSize(2);
+        assertThat(tookMs).isLessThan(100);
+        assertThat(paused.isUnavailable()).isTrue();
+        assertThat(paused.status()).isEqualTo(503);
+        assertThat(paused.getMessage()).contains(server.url(), "subject text-value", "not asked", "leader unknown");
+
+        server.answer(r -> Response.ok("{\"id\": 3}"));
+        Thread.sleep(client.config().maxBlock().toMillis() + 50);
+        assertThat(client.register("text-value", SCHEMA)).isEqualTo(3);
+        assertThat(server.requests()).hasSize(3);
     }
 
     @Test

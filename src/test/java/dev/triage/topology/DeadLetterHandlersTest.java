@@ -6,6 +6,7 @@ import dev.triage.avro.DeadLetter;
 import dev.triage.avro.DeadLetterStage;
 import dev.triage.config.TriageConfig;
 import dev.triage.serde.AvroSerdeException;
+import dev.triage.serde.FakeRegistryServer;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,38 @@ class DeadLetterHandlersTest {
                     new Record<>("p1", "x", 0L), systemFault);
             assertThat(response.result()).as(systemFault.toString()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
             assertThat(response.deadLetterQueueRecords()).isEmpty();
+        }
+    }
+
+    @Test
+    void handlersAndTopicsConfiguredPerTaskShareTheProcessRegistryClient() throws Exception {
+        try (FakeRegistryServer server = new FakeRegistryServer()) {
+            server.registerAndServe();
+            Map<String, Object> rest = new java.util.HashMap<>(configs);
+            rest.put("schema.registry.url", server.url());
+            Topics first = Topics.from(TriageConfig.of(rest));
+            Topics second = Topics.from(TriageConfig.of(rest));
+            DeadLetterProductionHandler a = new DeadLetterProductionHandler();
+            a.configure(rest);
+            DeadLetterProcessingHandler b = new DeadLetterProcessingHandler();
+            b.configure(rest);
+
+            for (Topics t : List.of(first, second)) {
+                t.predictions().valueSerde().serializer().serialize(t.predictions().name(), TestEvents.prediction());
+            }
+            ProducerRecord<byte[], byte[]> fromA = a.handleError(context("sink"),
+                    new ProducerRecord<>("t.posts.predictions", "p1".getBytes(), new byte[10]),
+                    new RecordTooLargeException("too large")).deadLetterQueueRecords().get(0);
+            ProducerRecord<byte[], byte[]> fromB = b.handleError(context(TriageTopology.ASSEMBLE),
+                    new Record<>("p1", "x", 0L), new LateEventException("late")).deadLetterQueueRecords().get(0);
+            assertThat(second.deadLetters().valueSerde().deserializer().deserialize(fromA.topic(), fromA.value())
+                    .getStage()).isEqualTo(DeadLetterStage.PRODUCE);
+            assertThat(first.deadLetters().valueSerde().deserializer().deserialize(fromB.topic(), fromB.value())
+                    .getStage()).isEqualTo(DeadLetterStage.JOIN);
+
+            // one registration per subject, whatever the number of Topics, handlers and serdes
+            assertThat(server.requests()).extracting(FakeRegistryServer.Request::path).containsExactly(
+                    "/subjects/t.posts.predictions-value/versions", "/subjects/t.posts.dead-letter-value/versions");
         }
     }
 

@@ -75,4 +75,22 @@ final class TestEvents {
         }
         return b.array();
     }
+
+    /** A minimal valid prediction, for serde tests. */
+    static dev.triage.avro.Prediction prediction() {
+        Instant t = Instant.ofEpochMilli(1_700_000_000_000L);
+        return dev.triage.avro.Prediction.newBuilder()
+                .setCorrelationId("p1")
+                .setLabel("safe")
+                .setScores(List.of(new dev.triage.avro.LabelScore("safe", 1.0f)))
+                .setModalitiesPresent(List.of(Modality.TEXT))
+                .setModalitiesMissing(List.of())
+                .setModelName("test")
+                .setModelVersion("1")
+                .setEventTime(t)
+                .setTimings(dev.triage.avro.Timings.newBuilder().setIngestTime(t).setPredictionTime(t)
+                        .setIngestToPredictionMs(0).setFuseBatchSize(1).build())
+                .setInstanceId("test")
+                .build();
+    }
 }
