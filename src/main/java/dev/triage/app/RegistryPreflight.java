@@ -2,6 +2,7 @@ package dev.triage.app;
 
 import dev.triage.avro.DeadLetter;
 import dev.triage.avro.Prediction;
+import dev.triage.config.StreamsLimits;
 import dev.triage.config.TriageConfig;
 import dev.triage.serde.RegistryConfig;
 import dev.triage.serde.SchemaRegistryClient;
@@ -9,14 +10,10 @@ import dev.triage.serde.SchemaRegistryClients;
 import dev.triage.serde.SchemaRegistryException;
 import dev.triage.serde.TopicNameStrategy;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,25 +61,14 @@ public final class RegistryPreflight {
             return; // in memory: never waits
         }
         long budget = registry.maxBlock().toMillis();
-        // Kafka Streams' own resolution of the client settings (prefixes, its exactly-once defaults). The global
-        // handler key only silences a warning this extra StreamsConfig would log a second time; nothing read here
-        // depends on it.
-        Map<String, Object> props = new HashMap<>(all);
-        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
-        StreamsConfig streams = new StreamsConfig(props, false) {};
+        StreamsLimits streams = StreamsLimits.of(all);
         List<String> limits = new ArrayList<>();
-        if (StreamsConfig.EXACTLY_ONCE_V2.equals(streams.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
-            long transactionTimeout = millis(streams.getProducerConfigs("triage-preflight")
-                    .get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
-            if (2 * budget > transactionTimeout) {
-                limits.add("transaction.timeout.ms=" + transactionTimeout + " (the producer's under exactly_once_v2;"
-                        + " Kafka Streams' 10000 unless producer.transaction.timeout.ms is set)");
-            }
+        if (streams.exactlyOnce() && 2 * budget > streams.transactionTimeoutMs()) {
+            limits.add("transaction.timeout.ms=" + streams.transactionTimeoutMs() + " (the producer's under "
+                    + "exactly_once_v2; Kafka Streams' 10000 unless producer.transaction.timeout.ms is set)");
         }
-        long maxPollInterval = millis(streams.getMainConsumerConfigs("triage-preflight", "triage-preflight", 0)
-                .get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 300_000);
-        if (2 * budget > maxPollInterval) {
-            limits.add("max.poll.interval.ms=" + maxPollInterval);
+        if (2 * budget > streams.maxPollIntervalMs()) {
+            limits.add("max.poll.interval.ms=" + streams.maxPollIntervalMs());
         }
         if (!limits.isEmpty()) {
             throw new ConfigException("one schema registry call can block a stream thread for up to " + budget
@@ -92,10 +78,6 @@ public final class RegistryPreflight {
                     + "), more than half of " + String.join(" and of ", limits)
                     + ": lower the schema.registry settings or raise the limit");
         }
-    }
-
-    private static long millis(Object value, long absent) {
-        return value == null ? absent : Long.parseLong(value.toString().trim());
     }
 
     /** Registers, looks up or fetches the latest version as the serializer will; the schema id. */

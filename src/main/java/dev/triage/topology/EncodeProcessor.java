@@ -41,12 +41,14 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
     private final long maxPastMs;
     private final long maxFutureMs;
     private final boolean deadLetterOnRegistryOutage;
+    private final FlushBudget budget;
 
     private ProcessorContext<String, Result<Embedding>> context;
     private MicroBatch<BufferedInput> batch;
     private ModelSession session;
 
-    EncodeProcessor(List<ModalityAdapter<?>> adapters, ModelService model, String storeName, TriageConfig config) {
+    EncodeProcessor(List<ModalityAdapter<?>> adapters, ModelService model, String storeName, TriageConfig config,
+                    FlushBudget budget) {
         this.adapters = new EnumMap<>(Modality.class);
         adapters.forEach(a -> this.adapters.put(a.modality(), a));
         this.model = model;
@@ -56,6 +58,7 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
         this.maxPastMs = config.eventTimeMaxPast().toMillis();
         this.maxFutureMs = config.eventTimeMaxFuture().toMillis();
         this.deadLetterOnRegistryOutage = config.deadLetterOnRegistryOutage();
+        this.budget = budget;
     }
 
     @Override
@@ -180,6 +183,7 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
             for (BufferedInput in : entries) {
                 lanes.computeIfAbsent(in.getModality(), m -> new ArrayList<>()).add(in);
             }
+            long started = System.nanoTime();
             Map<BufferedInput, MicroBatch.Outcome<float[]>> outcomes = new IdentityHashMap<>();
             lanes.forEach((modality, inputs) -> {
                 List<MicroBatch.Outcome<float[]>> results = MicroBatch.runIsolatingFailures(inputs, this::encode,
@@ -188,6 +192,7 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
                     outcomes.put(inputs.get(i), results.get(i));
                 }
             });
+            budget.check(started, entries.size(), "encoding a micro-batch");
             long now = context.currentSystemTimeMs();
             for (BufferedInput in : entries) {
                 MicroBatch.Outcome<float[]> outcome = outcomes.get(in);

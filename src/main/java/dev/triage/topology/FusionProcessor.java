@@ -30,18 +30,21 @@ final class FusionProcessor implements Processor<String, PostState, String, Resu
     private final int batchSize;
     private final Duration linger;
     private final String instanceId;
+    private final FlushBudget budget;
 
     private ProcessorContext<String, Result<Prediction>> context;
     private MicroBatch<PostState> batch;
     private ModelSession session;
     private int[] widths;
 
-    FusionProcessor(ModelService model, String storeName, int batchSize, Duration linger, String instanceId) {
+    FusionProcessor(ModelService model, String storeName, int batchSize, Duration linger, String instanceId,
+                    FlushBudget budget) {
         this.model = model;
         this.storeName = storeName;
         this.batchSize = batchSize;
         this.linger = linger;
         this.instanceId = instanceId;
+        this.budget = budget;
     }
 
     @Override
@@ -70,8 +73,10 @@ final class FusionProcessor implements Processor<String, PostState, String, Resu
 
     private void flush() {
         batch.drain(posts -> {
+            long started = System.nanoTime();
             List<MicroBatch.Outcome<float[]>> outcomes = MicroBatch.runIsolatingFailures(posts, this::score,
                     this::probe);
+            budget.check(started, posts.size(), "fusing a micro-batch");
             long now = context.currentSystemTimeMs();
             for (int i = 0; i < posts.size(); i++) {
                 PostState post = posts.get(i);

@@ -6,6 +6,7 @@ import dev.triage.avro.Embedding;
 import dev.triage.avro.Modality;
 import dev.triage.avro.PostState;
 import dev.triage.avro.Prediction;
+import dev.triage.config.StreamsLimits;
 import dev.triage.config.TriageConfig;
 import dev.triage.encode.DecodeLimits;
 import java.util.List;
@@ -59,12 +60,13 @@ public final class TriageTopology {
                 .merge(input(builder, Modality.AUDIO, topics.audio()));
 
         DecodeLimits limits = config.decodeLimits();
+        FlushBudget budget = new FlushBudget(StreamsLimits.of(config.all()));
         List<ModalityAdapter<?>> adapters = List.of(
                 EventAdapter.text(topics.text().valueSerde().deserializer(), model, limits),
                 EventAdapter.image(topics.image().valueSerde().deserializer(), model, limits),
                 EventAdapter.audio(topics.audio().valueSerde().deserializer(), model, limits));
         KStream<String, Result<Embedding>> embeddings = events.process(
-                () -> new EncodeProcessor(adapters, model, ENCODE_BUFFER, config),
+                () -> new EncodeProcessor(adapters, model, ENCODE_BUFFER, config, budget),
                 Named.as(ENCODE), ENCODE_BUFFER);
 
         KStream<String, Result<PostState>> posts = successes(embeddings, topics, ENCODE).process(
@@ -74,7 +76,8 @@ public final class TriageTopology {
 
         String instanceId = config.instanceId();
         KStream<String, Result<Prediction>> predictions = successes(posts, topics, ASSEMBLE).process(
-                () -> new FusionProcessor(model, FUSE_BUFFER, config.batchSize(), config.batchLinger(), instanceId),
+                () -> new FusionProcessor(model, FUSE_BUFFER, config.batchSize(), config.batchLinger(), instanceId,
+                        budget),
                 Named.as(FUSE), FUSE_BUFFER);
 
         successes(predictions, topics, FUSE).to(topics.predictions().name(), topics.predictions().produced());

@@ -23,6 +23,8 @@ final class FakeModelService implements ModelService {
     final AtomicInteger crashAtFusionCall = new AtomicInteger();
     /** While set, every model call fails, as when the runtime is down (a closed predictor, out of memory). */
     final java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+    /** How long every model call takes, as with a slow model. */
+    final java.util.concurrent.atomic.AtomicLong callMillis = new java.util.concurrent.atomic.AtomicLong();
     /** The number of model calls still to fail, as if the runtime were down for a while; then it is back. */
     final AtomicInteger failingCalls = new AtomicInteger();
 
@@ -153,6 +155,13 @@ final class FakeModelService implements ModelService {
     }
 
     private void failIfDown() {
+        if (callMillis.get() > 0) {
+            try {
+                Thread.sleep(callMillis.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (down.get() || failingCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new IllegalStateException("the predictor is closed");
         }

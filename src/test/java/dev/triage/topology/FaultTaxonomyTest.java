@@ -164,6 +164,31 @@ class FaultTaxonomyTest {
         assertThat(buffered(TriageTopology.FUSE_BUFFER)).as("still buffered, for the retry").isEqualTo(1);
     }
 
+    @Test
+    void aFlushThatKeepsTheThreadLongerThanItsLimitsAllowFailsCleanlyAndKeepsItsEntries() {
+        // at-least-once here: the limit is max.poll.interval.ms, and a flush may take half of it
+        f = new TopologyFixture(Map.of("triage.batch.size", "8", "max.poll.interval.ms", "400"));
+        f.text.pipeInput("p1", TestEvents.text("p1", T, List.of(TEXT)));
+        f.model.callMillis.set(250);
+        Throwable thrown = catchThrowable(() -> f.tick(20));
+        assertThat(rootSystemFault(thrown)).isNotNull().hasMessageContaining("encoding a micro-batch of 1 entries")
+                .hasMessageContaining("more than half of max.poll.interval.ms=400");
+        assertThat(f.deadLetters.isEmpty()).isTrue();
+        assertThat(f.predictions.isEmpty()).isTrue();
+        assertThat(buffered(TriageTopology.ENCODE_BUFFER)).isEqualTo(1);
+    }
+
+    @Test
+    void underExactlyOnceTheLimitIsTheTransactionTimeout() {
+        FlushBudget budget = new FlushBudget(dev.triage.config.StreamsLimits.of(Map.of(
+                "application.id", "x", "bootstrap.servers", "x:9092", "processing.guarantee", "exactly_once_v2")));
+        assertThat(budget.budgetMs()).as("Kafka Streams' 10 s transaction timeout, halved").isEqualTo(5_000);
+        FlushBudget raised = new FlushBudget(dev.triage.config.StreamsLimits.of(Map.of(
+                "application.id", "x", "bootstrap.servers", "x:9092", "processing.guarantee", "exactly_once_v2",
+                "producer.transaction.timeout.ms", "60000")));
+        assertThat(raised.budgetMs()).isEqualTo(30_000);
+    }
+
     private long buffered(String store) {
         long n = 0;
         try (var it = f.driver.getKeyValueStore(store).all()) {
