@@ -26,6 +26,7 @@ public final class TriageApplication implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TriageApplication.class);
 
     private final KafkaStreams streams;
+    private final ClusterWatch clusterWatch;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile String failure;
     private final AtomicInteger threadFailures = new AtomicInteger();
@@ -40,7 +41,8 @@ public final class TriageApplication implements AutoCloseable {
             int partitions = CoPartitioning.verify(admin, topics.inputs());
             log.info("input topics {} have {} partitions each", topics.inputs(), partitions);
         }
-        this.streams = new KafkaStreams(TriageTopology.build(config, topics, model), props);
+        this.clusterWatch = new ClusterWatch(props, Duration.ofMillis(500));
+        this.streams = new KafkaStreams(TriageTopology.build(config, topics, model, clusterWatch), props);
         RestartBudget restarts = new RestartBudget(config.getInt(TriageConfig.RESTARTS_MAX),
                 Duration.ofMillis(config.getLong(TriageConfig.RESTARTS_WINDOW_MS)), System::currentTimeMillis);
         streams.setUncaughtExceptionHandler(e -> {
@@ -116,6 +118,7 @@ public final class TriageApplication implements AutoCloseable {
     public void close() {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        clusterWatch.close();
         stopped.countDown();
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -52,6 +53,7 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     private final long windowMs;
     private final long graceMs;
     private final Duration idleClose;
+    private final LongSupplier clusterLastUnreachableMs;
 
     private ProcessorContext<String, Result<PostState>> context;
     private KeyValueStore<String, PostState> posts;
@@ -61,12 +63,14 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     private long observedTime;
     private long lastRecordWallMs;
 
-    PostAssembler(String postsStoreName, String timersStoreName, Duration window, Duration grace, Duration idleClose) {
+    PostAssembler(String postsStoreName, String timersStoreName, Duration window, Duration grace, Duration idleClose,
+                  LongSupplier clusterLastUnreachableMs) {
         this.postsStoreName = postsStoreName;
         this.timersStoreName = timersStoreName;
         this.windowMs = window.toMillis();
         this.graceMs = grace.toMillis();
         this.idleClose = idleClose;
+        this.clusterLastUnreachableMs = clusterLastUnreachableMs;
     }
 
     @Override
@@ -177,9 +181,13 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
                 Timestamps.writable(e.getEventTime().toEpochMilli(), context.currentSystemTimeMs())));
     }
 
-    /** On a quiet partition, lets the wall clock stand in for stream time so partial posts are still scored. */
+    /**
+     * On a quiet partition, lets the wall clock stand in for stream time so partial posts are still scored. Silence
+     * counts from the last record, or from the end of the last broker outage if that is later: an outage quiets every
+     * partition, and the rest of a post arrives once the broker is back.
+     */
     private void closeIdle(long nowWallMs) {
-        long idleMs = nowWallMs - lastRecordWallMs;
+        long idleMs = nowWallMs - Math.max(lastRecordWallMs, clusterLastUnreachableMs.getAsLong());
         if (idleMs >= idleClose.toMillis() && observedTime != Long.MIN_VALUE) {
             closeDue(observedTime + idleMs, IDLE_CLOSED, false);
         }

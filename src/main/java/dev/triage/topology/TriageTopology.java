@@ -11,6 +11,7 @@ import dev.triage.config.TriageConfig;
 import dev.triage.encode.DecodeLimits;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -41,6 +42,15 @@ public final class TriageTopology {
     private TriageTopology() {}
 
     public static Topology build(TriageConfig config, Topics topics, ModelService model) {
+        return build(config, topics, model, () -> Long.MIN_VALUE);
+    }
+
+    /**
+     * @param clusterLastUnreachableMs when the cluster was last seen not answering (wall clock, ms): the join's
+     *     wall-clock close of partial posts counts silence only from then on
+     */
+    public static Topology build(TriageConfig config, Topics topics, ModelService model,
+                                 LongSupplier clusterLastUnreachableMs) {
         Map<String, Object> serdeConfig = config.passThrough();
         StreamsBuilder builder = new StreamsBuilder();
         // Cached stores write to their changelogs at commit: a record buffered and drained, or a timer set and
@@ -71,7 +81,7 @@ public final class TriageTopology {
 
         KStream<String, Result<PostState>> posts = successes(embeddings, topics, ENCODE).process(
                 () -> new PostAssembler(POSTS, POST_TIMERS, config.joinWindow(), config.joinGrace(),
-                        config.joinIdleClose()),
+                        config.joinIdleClose(), clusterLastUnreachableMs),
                 Named.as(ASSEMBLE), POSTS, POST_TIMERS);
 
         String instanceId = config.instanceId();

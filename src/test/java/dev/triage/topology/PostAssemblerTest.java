@@ -124,7 +124,7 @@ class PostAssemblerTest {
 
     private static PostAssembler assembler() {
         return new PostAssembler(TriageTopology.POSTS, TriageTopology.POST_TIMERS, Duration.ofSeconds(5),
-                Duration.ofSeconds(1), Duration.ofMillis(500));
+                Duration.ofSeconds(1), Duration.ofMillis(500), () -> Long.MIN_VALUE);
     }
 
     private static MockProcessorContext<String, Result<PostState>> context(KeyValueStore<String, PostState> posts,

@@ -40,6 +40,12 @@ final class TopologyFixture implements AutoCloseable {
 
     /** With {@code topics} adjusting the topic definitions the topology reads and writes (e.g. a failing serde). */
     TopologyFixture(Map<String, Object> overrides, UnaryOperator<Topics> topics) {
+        this(overrides, topics, () -> Long.MIN_VALUE);
+    }
+
+    /** With {@code clusterLastUnreachableMs} telling the join when the cluster last failed to answer. */
+    TopologyFixture(Map<String, Object> overrides, UnaryOperator<Topics> topics,
+                    java.util.function.LongSupplier clusterLastUnreachableMs) {
         AvroTrust.install();
         Map<String, Object> props = new HashMap<>();
         props.put("application.id", "triage-test");
@@ -55,8 +61,8 @@ final class TopologyFixture implements AutoCloseable {
         props.putAll(overrides);
         config = TriageConfig.of(props);
         this.topics = topics.apply(Topics.from(config));
-        driver = new TopologyTestDriver(TriageTopology.build(config, this.topics, model), StreamsSettings.of(config),
-                WALL_START);
+        driver = new TopologyTestDriver(TriageTopology.build(config, this.topics, model, clusterLastUnreachableMs),
+                StreamsSettings.of(config), WALL_START);
         text = new EventInput<>(input(this.topics.text()), TextEvent::getEventTime);
         image = new EventInput<>(input(this.topics.image()), ImageEvent::getEventTime);
         audio = new EventInput<>(input(this.topics.audio()), AudioEvent::getEventTime);

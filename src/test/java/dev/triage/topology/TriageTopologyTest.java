@@ -99,6 +99,26 @@ class TriageTopologyTest {
     }
 
     @Test
+    void aBrokerOutageIsNotTakenForAQuietPartition() {
+        java.util.concurrent.atomic.AtomicLong lastUnreachable = new java.util.concurrent.atomic.AtomicLong(
+                Long.MIN_VALUE);
+        f = new TopologyFixture(Map.of(), java.util.function.UnaryOperator.identity(), lastUnreachable::get);
+        long wall = TopologyFixture.WALL_START.toEpochMilli();
+        f.text.pipeInput("p1", TestEvents.text("p1", T, null));
+        for (int s = 1; s <= 5; s++) { // the broker does not answer for 5 s: nothing can arrive
+            f.tick(1000);
+            lastUnreachable.set(wall + s * 1000L);
+        }
+        f.tick(3000); // back for 3 s: 8 s after p1's text, but only 3 s of real silence
+        assertThat(f.predictions.isEmpty()).as("not closed while its audio could not arrive").isTrue();
+        f.audio.pipeInput("p1", TestEvents.audio("p1", T + 10, null));
+        f.drain();
+        assertThat(f.predictions.readValuesToList()).singleElement().satisfies(p ->
+                assertThat(p.getModalitiesPresent()).containsExactly(TEXT, AUDIO));
+        assertThat(f.deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
     void postWithDeclaredModalitiesIsScoredAsSoonAsTheyArrive() {
         fixture(Map.of());
         List<dev.triage.avro.Modality> expected = List.of(TEXT, AUDIO);
