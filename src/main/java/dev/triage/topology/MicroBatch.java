@@ -112,7 +112,7 @@ final class MicroBatch<B> {
     /**
      * Runs {@code fn} on the batch and returns each entry's outcome, in order. A batch that fails as a whole is split
      * in halves, recursively, so that every entry that can be scored is. An entry that fails alone is run alone once
-     * more after {@code probe} has run: if the probe fails, the model is down (not the records' fault) and a
+     * more after {@code probe} has run: if the probe fails twice in a row, the model is down (not the records' fault) and a
      * {@link SystemFault} is thrown; if the probe succeeds and the entry fails again, the entry is a record fault
      * ({@link RecordFault.Reason#MODEL_REJECTED}). A {@link SystemFault} from {@code fn}, or an {@link Error}, is
      * never blamed on a record.
@@ -145,12 +145,7 @@ final class MicroBatch<B> {
             run(batch.subList(half, batch.size()), fn, probe, outcomes);
             return;
         }
-        try {
-            probe.run();
-        } catch (Exception probeFailure) {
-            throw new SystemFault("the model fails on a known-good probe input: " + DeadLetters.messageOf(probeFailure),
-                    probeFailure);
-        }
+        probeTwice(probe);
         try {
             outcomes.add(new Outcome<>(apply(fn, batch).get(0), 1, null));
         } catch (SystemFault e) {
@@ -159,6 +154,20 @@ final class MicroBatch<B> {
             outcomes.add(new Outcome<>(null, 1, new RecordFault(RecordFault.Reason.MODEL_REJECTED,
                     "the model fails on this input alone while a probe input succeeds: "
                             + DeadLetters.messageOf(failure), failure)));
+        }
+    }
+
+    /** A probe that fails twice in a row means the model is down; once may be a hiccup. */
+    private static void probeTwice(Probe probe) {
+        try {
+            probe.run();
+        } catch (Exception first) {
+            try {
+                probe.run();
+            } catch (Exception again) {
+                throw new SystemFault("the model fails on a known-good probe input: " + DeadLetters.messageOf(again),
+                        again);
+            }
         }
     }
 
