@@ -7,13 +7,10 @@ import dev.triage.topology.Topics;
 import dev.triage.topology.TriageTopology;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -31,11 +28,8 @@ public final class TriageApplication implements AutoCloseable {
     public TriageApplication(TriageConfig config, ModelService model) {
         Topics topics = Topics.from(config);
         Properties props = StreamsSettings.of(config);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                props.getProperty("bootstrap.servers")))) {
-            int partitions = CoPartitioning.verify(admin, topics.inputs());
-            log.info("input topics {} have {} partitions each", topics.inputs(), partitions);
-        }
+        int partitions = CoPartitioning.verify(props, topics.inputs());
+        log.info("input topics {} have {} partitions each", topics.inputs(), partitions);
         this.streams = new KafkaStreams(TriageTopology.build(config, topics, model), props);
         streams.setUncaughtExceptionHandler(e -> {
             // Bad records never get here (they become dead letters); this is infrastructure failing.
