@@ -28,8 +28,10 @@ public final class TriageApplication implements AutoCloseable {
     public TriageApplication(TriageConfig config, ModelService model) {
         Topics topics = Topics.from(config);
         Properties props = StreamsSettings.of(config);
+        StaticMembership.apply(config, props);
         int partitions = CoPartitioning.verify(props, topics.inputs());
         log.info("input topics {} have {} partitions each", topics.inputs(), partitions);
+        StaticMembership.fenceDeadPredecessor(props);
         this.streams = new KafkaStreams(TriageTopology.build(config, topics, model), props);
         streams.setUncaughtExceptionHandler(e -> {
             // Bad records never get here (they become dead letters); this is infrastructure failing.

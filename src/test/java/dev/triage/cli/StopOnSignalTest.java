@@ -39,14 +39,16 @@ class StopOnSignalTest {
         try (TriageProcess run = TriageProcess.start(dir, "run", dir.resolve("tmp"), List.of("run",
                 "-D", "bootstrap.servers=" + broker.bootstrapServers(), "-D", "schema.registry.url=" + registry.url(),
                 "-D", "application.id=sig-run", "-D", "state.dir=" + dir.resolve("state"),
-                "-D", "triage.topic.prefix=sig.", "-D", "num.stream.threads=1", "--health-file", health.toString()))) {
+                "-D", "triage.topic.prefix=sig.", "-D", "num.stream.threads=1", "-D", "triage.instance.id=sig-a",
+                "--health-file", health.toString()))) {
             awaitFile(health, run);
             assertThat(members(broker, "sig-run")).isOne();
 
             assertThat(run.stop(STOP)).as("exit code after SIGTERM" + run.describe()).isZero();
             assertThat(run.stderr()).contains("triage: stopped");
             assertThat(health).doesNotExist();
-            // It left the group on its way out, so its partitions could move at once.
+            // It left the group on its way out, so its partitions could move at once: even as a static member
+            // (triage.instance.id), which a crash would leave in the group until session.timeout.ms.
             assertThat(members(broker, "sig-run")).isZero();
         }
     }

@@ -1,0 +1,246 @@
+package dev.triage.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.triage.config.TriageConfig;
+import dev.triage.demo.FeedProducer;
+import dev.triage.demo.SyntheticFeed;
+import dev.triage.embedded.EmbeddedKafkaBroker;
+import dev.triage.embedded.EmbeddedSchemaRegistry;
+import dev.triage.testing.EmbeddedKafkaExtension;
+import dev.triage.testing.TriageProcess;
+import dev.triage.topology.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kill -9} of a {@code triage run} process under a steady feed, then the same command started again at once:
+ * how long from the restart until a read_committed consumer sees the first prediction of a post sent after the kill.
+ * Requirement: under 10 s. Also checks that every post sent got exactly one prediction across the kill.
+ *
+ * <p>Real processes: the broker and registry are embedded in this JVM (with the broker's defaults, apart from the
+ * single-node settings), the feed and the consumer run here, Triage runs as {@code triage run} in a child JVM with the
+ * launcher's heap. {@code -Dreliability.instance.id=} (empty) measures without static membership for comparison
+ * (then nothing is asserted about the time). Results go to {@code target/reliability/restart-after-kill.txt}.
+ *
+ * <p>Run with {@code mvn verify -Preliability} (about 2 min).
+ */
+@Tag("reliability")
+@ExtendWith(EmbeddedKafkaExtension.class)
+class RestartAfterKillTest {
+    private static final double RATE = 20;
+    private static final Duration REQUIRED = Duration.ofSeconds(10);
+
+    private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    private final Map<String, Long> predictedAt = new ConcurrentHashMap<>();
+    /** When a read_uncommitted consumer first saw each prediction: written, not yet committed. */
+    private final Map<String, Long> writtenAt = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> predictions = new ConcurrentHashMap<>();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    @Test
+    void aRestartedInstanceScoresAgainWithinTenSeconds(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry,
+                                                       @TempDir Path dir) throws Exception {
+        String instanceId = System.getProperty("reliability.instance.id", "a");
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("bootstrap.servers", broker.bootstrapServers());
+        settings.put("schema.registry.url", registry.url());
+        settings.put("triage.topic.prefix", "kill.");
+        TriageConfig config = TriageConfig.of(settings);
+        Topics topics = Topics.from(config);
+        for (String topic : topics.all()) {
+            broker.createTopic(topic, config.getInt(TriageConfig.TOPIC_PARTITIONS), Map.of());
+        }
+        List<String> run = new ArrayList<>(List.of("run",
+                "-D", "bootstrap.servers=" + broker.bootstrapServers(), "-D", "schema.registry.url=" + registry.url(),
+                "-D", "application.id=kill-test", "-D", "triage.topic.prefix=kill.",
+                "-D", "state.dir=" + dir.resolve("state")));
+        if (!instanceId.isEmpty()) {
+            run.addAll(List.of("-D", "triage.instance.id=" + instanceId));
+        }
+        List<String> jvm = new ArrayList<>(List.of("-Xmx2g")); // what ./triage runs with
+        // -Dreliability.kafka.log=INFO shows the Kafka clients' own log in the children's stderr.
+        jvm.add("-DTRIAGE_KAFKA_LOG_LEVEL=" + System.getProperty("reliability.kafka.log", "WARN"));
+
+        Thread collector = new Thread(() -> collect(broker.bootstrapServers(), topics, true), "collector");
+        collector.setDaemon(true);
+        collector.start();
+        Thread uncommitted = new Thread(() -> collect(broker.bootstrapServers(), topics, false), "uncommitted");
+        uncommitted.setDaemon(true);
+        uncommitted.start();
+        Thread feed = new Thread(() -> feed(broker.bootstrapServers(), topics), "feed");
+        StringBuilder report = new StringBuilder();
+        try (TriageProcess first = TriageProcess.start(dir, "first", dir.resolve("tmp"), jvm, run)) {
+            feed.start();
+            awaitPredictions(30, Duration.ofSeconds(120), first);
+            Thread.sleep(5_000);
+
+            first.kill();
+            long killed = System.nanoTime();
+            java.time.LocalTime killedAt = java.time.LocalTime.now();
+            try (TriageProcess second = TriageProcess.start(dir, "second", dir.resolve("tmp"), jvm, run)) {
+                long restarted = second.startedNanos();
+                long firstNew = awaitPredictionOfPostSentAfter(killed, Duration.ofSeconds(120), second);
+                Duration gap = Duration.ofNanos(firstNew - restarted);
+
+                stop.set(true);
+                feed.join();
+                awaitAllPredicted(Duration.ofSeconds(60), second);
+                assertThat(second.stop(Duration.ofSeconds(60))).as("exit code after SIGTERM" + second.describe())
+                        .isZero();
+
+                long duplicated = predictions.values().stream().filter(n -> n.get() > 1).count();
+                report.append(String.format(Locale.ROOT, "%s  group.instance.id %s: kill -9 at %s, restart %.1f ms later; "
+                                + "first prediction of a post sent after the kill %.2f s after the restart (%.2f s "
+                                + "after the kill); the restarted JVM logged RUNNING at %s; %d posts sent at %.0f/s, "
+                                + "%d predicted, %d more than once; first such prediction written (read_uncommitted) %.2f s after "
+                                + "the restart%n", Instant.now(),
+                        instanceId.isEmpty() ? "unset" : instanceId + "-<thread>", killedAt,
+                        (restarted - killed) / 1e6, gap.toMillis() / 1e3, (firstNew - killed) / 1e9,
+                        runningLines(second), sentAt.size(), RATE, predictedAt.size(), duplicated,
+                        (firstOfPostSentAfter(writtenAt, killed) - restarted) / 1e9));
+                write(report.toString());
+                System.out.print(report);
+
+                assertThat(predictedAt.keySet()).as("every post sent has a prediction").containsAll(sentAt.keySet());
+                assertThat(duplicated).as("posts with more than one prediction").isZero();
+                if (!instanceId.isEmpty()) {
+                    assertThat(gap).as("from the restart to the first new prediction" + second.describe())
+                            .isLessThan(REQUIRED);
+                }
+            }
+        } finally {
+            stop.set(true);
+            feed.join(30_000);
+            done.set(true);
+            collector.join(30_000);
+            keepLogs(dir, "first", "second");
+        }
+    }
+
+    private void feed(String bootstrap, Topics topics) {
+        try (FeedProducer producer = new FeedProducer(bootstrap, topics)) {
+            producer.send(new SyntheticFeed(7, 0, 0, 0), Integer.MAX_VALUE, RATE, Long.MAX_VALUE,
+                    System::currentTimeMillis, stop::get, (post, at) -> sentAt.put(post.correlationId(),
+                            System.nanoTime()));
+        }
+    }
+
+    private void collect(String bootstrap, Topics topics, boolean committed) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "kill-test-collector-" + committed);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.predictions().name()));
+            while (!done.get()) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                    if (!committed) {
+                        writtenAt.putIfAbsent(r.key(), System.nanoTime());
+                        continue;
+                    }
+                    predictedAt.putIfAbsent(r.key(), System.nanoTime());
+                    predictions.computeIfAbsent(r.key(), k -> new AtomicInteger()).incrementAndGet();
+                }
+            }
+        }
+    }
+
+    private void awaitPredictions(int n, Duration timeout, TriageProcess process) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (predictedAt.size() < n) {
+            check(deadline, process, "no " + n + " predictions");
+            Thread.sleep(50);
+        }
+    }
+
+    private long awaitPredictionOfPostSentAfter(long since, Duration timeout, TriageProcess process)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long first = firstOfPostSentAfter(predictedAt, since);
+            if (first != Long.MAX_VALUE) {
+                return first;
+            }
+            check(deadline, process, "no prediction of a post sent after the kill");
+            Thread.sleep(20);
+        }
+    }
+
+    private long firstOfPostSentAfter(Map<String, Long> seen, long since) {
+        long first = Long.MAX_VALUE;
+        for (Map.Entry<String, Long> p : seen.entrySet()) {
+            Long sent = sentAt.get(p.getKey());
+            if (sent != null && sent > since) {
+                first = Math.min(first, p.getValue());
+            }
+        }
+        return first;
+    }
+
+    private void awaitAllPredicted(Duration timeout, TriageProcess process) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!predictedAt.keySet().containsAll(sentAt.keySet())) {
+            check(deadline, process, "posts without a prediction");
+            Thread.sleep(100);
+        }
+    }
+
+    private static void check(long deadline, TriageProcess process, String what) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+            throw new AssertionError(what + (process.isAlive() ? " in time" : "; triage exited") + process.describe());
+        }
+    }
+
+    /** The restarted process's own log lines saying Kafka Streams is RUNNING (their wall-clock times). */
+    private static String runningLines(TriageProcess process) {
+        return String.join(", ", process.stderr().lines().filter(l -> l.contains("-> RUNNING"))
+                .map(l -> l.substring(0, Math.min(12, l.length()))).toList());
+    }
+
+    /** The children's stdout and stderr, to target/reliability. */
+    private static void keepLogs(Path dir, String... names) throws java.io.IOException {
+        Path to = Path.of("target", "reliability");
+        Files.createDirectories(to);
+        for (String name : names) {
+            for (String ext : List.of(".out", ".err")) {
+                Path log = dir.resolve(name + ext);
+                if (Files.exists(log)) {
+                    Files.copy(log, to.resolve("restart-after-kill-" + name + ext),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static void write(String text) throws java.io.IOException {
+        Path out = Path.of("target", "reliability", "restart-after-kill.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+}
