@@ -100,6 +100,8 @@ public final class StaticMembership {
                     .describedGroups().get(applicationId).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             List<String> candidates = predecessorTransactionalIds(group.members(), applicationId, instance);
             if (candidates.isEmpty()) {
+                log.debug("group {}: no member holds group.instance.id {}-<n>: {}", applicationId, instance,
+                        group.members());
                 return List.of();
             }
             List<String> open = new ArrayList<>();
@@ -115,6 +117,8 @@ public final class StaticMembership {
                 }
             }
             if (open.isEmpty()) {
+                log.info("group.instance.id {}: this instance's previous process is still a member of group {} (it "
+                        + "stopped without leaving) with no transaction open ({})", instance, applicationId, candidates);
                 return List.of();
             }
             admin.fenceProducers(open).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
