@@ -1,27 +1,85 @@
 package dev.triage.app;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.streams.StreamsConfig;
 
 /** The three input topics must exist and have the same partition count, or a post's events would never meet. */
 public final class CoPartitioning {
+    /** How long the start-up check waits for Kafka before it gives up. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     private CoPartitioning() {}
 
+    /**
+     * Checks the input topics with an Admin client made from the Kafka Streams properties: the client settings Admin
+     * knows (bootstrap servers, security), then any {@code admin.}-prefixed ones, as Kafka Streams builds its own.
+     */
+    public static int verify(Properties streamsProps, List<String> inputs) {
+        return verify(adminConfig(streamsProps), inputs, TIMEOUT);
+    }
+
+    static Map<String, Object> adminConfig(Properties streamsProps) {
+        Map<String, Object> config = new HashMap<>();
+        Set<String> known = AdminClientConfig.configNames();
+        streamsProps.stringPropertyNames().stream().filter(known::contains)
+                .forEach(k -> config.put(k, streamsProps.get(k)));
+        String prefix = StreamsConfig.ADMIN_CLIENT_PREFIX;
+        streamsProps.stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
+                .forEach(k -> config.put(k.substring(prefix.length()), streamsProps.get(k)));
+        return config;
+    }
+
+    /**
+     * Checks the input topics with an Admin client of its own, made from {@code adminConfig} (bootstrap servers,
+     * security settings) with its request and API timeouts set to {@code timeout}, so an unreachable cluster fails
+     * within {@code timeout}. (With the Admin defaults the describe call lived on for default.api.timeout.ms, 60 s,
+     * and closing the client waited for it: a wrong bootstrap.servers took 62 s to fail.)
+     */
+    public static int verify(Map<String, Object> adminConfig, List<String> inputs, Duration timeout) {
+        Map<String, Object> config = new HashMap<>(adminConfig);
+        int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        Admin admin = Admin.create(config);
+        try {
+            return verify(admin, inputs, timeout, String.valueOf(adminConfig.get("bootstrap.servers")));
+        } finally {
+            // Nothing is left to wait for: do not let close() wait out a call that timed out.
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    /** Checks the input topics, waiting at most {@link #TIMEOUT} for Kafka. */
     public static int verify(Admin admin, List<String> inputs) {
+        return verify(admin, inputs, TIMEOUT, null);
+    }
+
+    private static int verify(Admin admin, List<String> inputs, Duration timeout, String bootstrap) {
         Map<String, TopicDescription> found;
         try {
-            found = admin.describeTopics(inputs).allTopicNames().get(30, TimeUnit.SECONDS);
+            found = admin.describeTopics(inputs, new DescribeTopicsOptions().timeoutMs((int) timeout.toMillis()))
+                    .allTopicNames().get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(inputs, timeout, bootstrap, e.getCause());
+            }
             throw new IllegalStateException("cannot describe input topics " + inputs + ": " + e.getCause().getMessage()
                     + " (create them with 'triage topics')", e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("timed out describing input topics " + inputs + ": is Kafka reachable?", e);
+            throw unreachable(inputs, timeout, bootstrap, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -34,5 +92,16 @@ public final class CoPartitioning {
                     + "topics need the same partition count (and the same key partitioner)");
         }
         return counts.values().iterator().next();
+    }
+
+    private static IllegalStateException unreachable(List<String> inputs, Duration timeout, String bootstrap,
+                                                     Throwable cause) {
+        return new IllegalStateException("no answer from Kafka" + (bootstrap == null ? "" : " at " + bootstrap)
+                + " within " + seconds(timeout) + " (describing the input topics " + inputs
+                + "; check bootstrap.servers)", cause);
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

@@ -7,14 +7,11 @@ import dev.triage.topology.Topics;
 import dev.triage.topology.TriageTopology;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -36,11 +33,10 @@ public final class TriageApplication implements AutoCloseable {
         Topics topics = Topics.from(config);
         RegistryPreflight.check(config); // before anything waits on Kafka: a registry that cannot be used stops here
         Properties props = StreamsSettings.of(config);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                props.getProperty("bootstrap.servers")))) {
-            int partitions = CoPartitioning.verify(admin, topics.inputs());
-            log.info("input topics {} have {} partitions each", topics.inputs(), partitions);
-        }
+        StaticMembership.apply(config, props);
+        int partitions = CoPartitioning.verify(props, topics.inputs());
+        log.info("input topics {} have {} partitions each", topics.inputs(), partitions);
+        StaticMembership.fenceDeadPredecessor(props);
         this.clusterWatch = new ClusterWatch(props, Duration.ofMillis(500));
         this.streams = new KafkaStreams(TriageTopology.build(config, topics, model, clusterWatch), props);
         RestartBudget restarts = new RestartBudget(config.getInt(TriageConfig.RESTARTS_MAX),

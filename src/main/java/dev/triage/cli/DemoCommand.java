@@ -31,16 +31,24 @@ final class DemoCommand implements Callable<Integer> {
             description = "Where summary.json and report.html go (default: ${DEFAULT-VALUE}).")
     Path report;
 
-    @Option(names = "--keep-running", description = "Leave the broker and registry up after the summary.")
+    @Option(names = "--keep-running",
+            description = "Leave the broker, the registry and Triage up after the summary, until Ctrl-C or SIGTERM.")
     boolean keepRunning;
 
     @Override
     public Integer call() throws Exception {
         DemoOptions options = new DemoOptions(feed.posts, feed.rate, seconds, feed.partialShare, feed.badShare,
                 feed.seed, report, keepRunning);
-        DemoSummary.Summary summary = new DemoRun(options, config.load(Map.of("application.id", "triage-demo")).all(),
-                BundleModelService::load, System.out)
-                .run();
+        DemoRun demo = new DemoRun(options, config.load(Map.of("application.id", "triage-demo")).all(),
+                BundleModelService::load, System.out);
+        // SIGTERM / Ctrl-C: the demo stops, closes Triage, the registry and the broker and deletes its temporary
+        // directories; the exit code is then the summary's (0 after --keep-running if every post was accounted for).
+        Stopping.jvm().onStop(demo::stop);
+        DemoSummary.Summary summary = demo.run();
+        if (demo.stoppedEarly()) {
+            System.err.println("triage: demo stopped before every post was sent and scored");
+            return 1;
+        }
         if (!summary.everyPostAccountedFor()) {
             System.err.println("triage: not every post got exactly one prediction or dead letter (see the summary)");
             return 1;

@@ -69,10 +69,14 @@ final class ProduceCommand implements Callable<Integer> {
         }
         if (synthetic) {
             SyntheticFeed posts = new SyntheticFeed(feed.seed, feed.partialShare, feed.badShare, 0.5);
+            // SIGTERM or Ctrl-C ends the feed after a whole post; what was sent is flushed, and the exit code is 0.
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Stopping.jvm().onStop(() -> stop.set(true));
             try (FeedProducer producer = new FeedProducer(bootstrap, topics)) {
                 int sent = producer.send(posts, feed.posts, feed.rate, Long.MAX_VALUE, System::currentTimeMillis,
-                        (post, at) -> { });
-                System.err.println("sent " + sent + " synthetic posts to " + topics.inputs());
+                        stop::get, (post, at) -> { });
+                System.err.println("sent " + sent + " synthetic posts to " + topics.inputs()
+                        + (stop.get() ? " (stopped)" : ""));
             }
             return 0;
         }

@@ -26,7 +26,7 @@ final class RegistryCommand implements Callable<Integer> {
                 : SchemaRegistryConfig.kafka(bootstrapServers)).withHost(host).withPort(port);
         CountDownLatch stop = new CountDownLatch(1);
         try (EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(config).start()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            Stopping.jvm().onStop(stop::countDown);
             System.out.println("schema registry listening on " + registry.url()
                     + (bootstrapServers == null ? " (in memory)" : " (schemas in " + bootstrapServers + ")"));
             stop.await();

@@ -21,21 +21,50 @@ final class RunCommand implements Callable<Integer> {
             description = "Created while Kafka Streams is RUNNING, deleted otherwise (for container health checks).")
     Path healthFile;
 
+    private volatile TriageApplication running;
+
+    /**
+     * Runs until Kafka Streams stops: on SIGTERM or Ctrl-C (Kafka Streams closes and leaves the consumer group, then
+     * the exit code is 0) or on an unrecoverable error (exit code 1).
+     */
     @Override
     public Integer call() throws Exception {
         TriageConfig c = config.load();
+        Stopping stopping = Stopping.jvm();
+        stopping.onStop(this::stop);
         try (BundleModelService model = BundleModelService.load(c);
              TriageApplication app = new TriageApplication(c, model)) {
+            running = app;
+            if (stopping.requested()) {
+                return 0;
+            }
             if (healthFile != null) {
                 app.onStateChange(this::markHealth);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(app::close, "triage-shutdown"));
-            app.start();
+            try {
+                app.start();
+            } catch (IllegalStateException e) {
+                if (stopping.requested()) {
+                    return 0; // closed by a stop between the check above and start()
+                }
+                throw e;
+            }
             System.err.println("triage: running " + model.name() + " " + model.version() + " on "
                     + c.all().get("bootstrap.servers") + " (application.id " + c.all().get("application.id") + ")");
             app.awaitStop();
+            if (stopping.requested()) {
+                System.err.println("triage: stopped (Kafka Streams closed, left the consumer group)");
+            }
         }
         return 0;
+    }
+
+    /** On the stop hook's thread: closes Kafka Streams, which releases {@link TriageApplication#awaitStop}. */
+    private void stop() {
+        TriageApplication app = running;
+        if (app != null) {
+            app.close();
+        }
     }
 
     private void markHealth(KafkaStreams.State state) {

@@ -27,6 +27,8 @@ public final class TriageCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        // SIGTERM and Ctrl-C stop the running command cleanly and exit with its code (0), not 143 or 130.
+        Stopping.jvm().install();
+        Stopping.jvm().exit(commandLine().execute(args));
     }
 }

@@ -98,7 +98,10 @@ public final class TriageConfig extends AbstractConfig {
             .define(LIMIT_AUDIO_BYTES, Type.INT, 20 * 1024 * 1024, atLeast(1), LOW, "Largest accepted audio payload.")
             .define(LIMIT_AUDIO_SECONDS, Type.DOUBLE, 60.0, atLeast(0.001), LOW, "Longest accepted audio clip.")
             .define(INSTANCE_ID, Type.STRING, "", LOW,
-                    "Name of this instance in predictions; empty means the host name.")
+                    "Name of this instance in predictions; empty means the host name. When set, it is also the "
+                            + "instance's Kafka group.instance.id (static membership; Kafka Streams appends the "
+                            + "thread index): restarted after a crash, the instance takes its partitions back at once "
+                            + "instead of after session.timeout.ms. Every process needs its own.")
             .define(DEAD_LETTER_MAX_BYTES, Type.INT, 1_000_000, atLeast(1024), LOW,
                     "Largest serialized dead letter. One that would be larger leaves out the original value (its "
                             + "topic, partition and offset still point at it), so it fits Kafka's default 1 MB "

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -43,6 +44,8 @@ public final class DemoRun {
     private final Map<String, ?> settings;
     private final Function<TriageConfig, ModelService> models;
     private final PrintStream out;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile boolean stoppedEarly;
 
     /**
      * @param settings the configuration (file, environment, {@code -D}); the broker, registry and state directory
@@ -54,6 +57,24 @@ public final class DemoRun {
         this.settings = settings;
         this.models = models;
         this.out = out;
+    }
+
+    /**
+     * Asks a running demo to stop, from any thread (the CLI's SIGTERM / Ctrl-C hook): it stops sending after a whole
+     * post, stops waiting for predictions, and {@link #run} closes Triage, the registry and the broker and deletes
+     * their temporary directories before it returns. With {@code --keep-running}, this is how the demo ends.
+     */
+    public void stop() {
+        stopRequested.countDown();
+    }
+
+    /** Whether {@link #stop} cut the demo short, before every post was sent and scored. */
+    public boolean stoppedEarly() {
+        return stoppedEarly;
+    }
+
+    private boolean stopping() {
+        return stopRequested.getCount() == 0;
     }
 
     /** Runs the demo; the summary says whether every post was accounted for. */
@@ -90,8 +111,8 @@ public final class DemoRun {
                         + options.posts() + " posts" + (options.ratePerSecond() > 0
                         ? " at " + options.ratePerSecond() + "/s" : " as fast as possible"));
                 summary = sendAndCollect(config, topics, broker.bootstrapServers(), model.labels());
-                if (options.keepRunning()) {
-                    waitForInterrupt(broker, registry, topics);
+                if (options.keepRunning() && !stoppedEarly) {
+                    waitForStop(broker, registry, topics);
                 }
             }
             return summary;
@@ -117,7 +138,7 @@ public final class DemoRun {
             long deadline = options.seconds() > 0
                     ? System.currentTimeMillis() + (long) (options.seconds() * 1000) : Long.MAX_VALUE;
             producer.send(feed, options.posts(), options.ratePerSecond(), deadline, System::currentTimeMillis,
-                    (post, at) -> {
+                    this::stopping, (post, at) -> {
                         DemoOutcome.Sent sent = sent(post, at);
                         expected.addAndGet(sent.expectedOutcomes());
                         summary.sent(sent);
@@ -128,7 +149,7 @@ public final class DemoRun {
                     .toMillis() + 30_000;
             long seen = -1;
             long giveUp = 0;
-            while (summary.snapshot().outcomes() < expected.get()) {
+            while (summary.snapshot().outcomes() < expected.get() && !stopping()) {
                 long now = System.currentTimeMillis();
                 long outcomes = summary.snapshot().outcomes();
                 if (outcomes != seen) {
@@ -137,16 +158,23 @@ public final class DemoRun {
                 } else if (now >= giveUp) {
                     break;
                 }
-                Thread.sleep(100);
+                stopRequested.await(100, TimeUnit.MILLISECONDS);
             }
-            // A moment more, so a duplicate would be seen.
-            Thread.sleep(Math.min(2_000, config.batchLinger().toMillis() * 10 + 500));
+            if (stopping()) {
+                stoppedEarly = true;
+            } else {
+                // A moment more, so a duplicate would be seen.
+                stopRequested.await(Math.min(2_000, config.batchLinger().toMillis() * 10 + 500), TimeUnit.MILLISECONDS);
+            }
         } finally {
             stop.set(true);
             collector.join(10_000);
         }
         DemoSummary.Summary result = summary.summary();
         out.println();
+        if (stoppedEarly) {
+            out.println("Stopped before the end: posts sent but not scored yet count as missing below.");
+        }
         out.print(ReportWriter.formatText(result));
         if (options.reportDir() != null) {
             Map<String, Object> settings = new LinkedHashMap<>();
@@ -205,7 +233,7 @@ public final class DemoRun {
         }
     }
 
-    private void waitForInterrupt(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Topics topics)
+    private void waitForStop(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Topics topics)
             throws InterruptedException {
         out.println();
         out.println("Still running (--keep-running); press Ctrl-C to stop.");
@@ -214,9 +242,8 @@ public final class DemoRun {
         out.println("  topics              = " + topics.all());
         out.println("  e.g. kcat -b " + broker.bootstrapServers() + " -C -t " + topics.predictions().name()
                 + " -s value=avro -r " + registry.url() + " -e   (kcat built with Avro support)");
-        CountDownLatch interrupted = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(interrupted::countDown));
-        interrupted.await();
+        stopRequested.await();
+        out.println("Stopping: Triage, the schema registry and the broker.");
     }
 
     private static void deleteQuietly(Path dir) {

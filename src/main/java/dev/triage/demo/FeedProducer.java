@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -44,9 +45,15 @@ public final class FeedProducer implements AutoCloseable {
      */
     public int send(SyntheticFeed feed, int posts, double ratePerSecond, long deadlineMs, LongSupplier clock,
                     BiConsumer<FeedPost, Long> sent) {
+        return send(feed, posts, ratePerSecond, deadlineMs, clock, () -> false, sent);
+    }
+
+    /** As above, and stops early (having sent whole posts only) once {@code stop} says so. */
+    public int send(SyntheticFeed feed, int posts, double ratePerSecond, long deadlineMs, LongSupplier clock,
+                    BooleanSupplier stop, BiConsumer<FeedPost, Long> sent) {
         long start = System.nanoTime();
         int n = 0;
-        for (; n < posts && clock.getAsLong() < deadlineMs; n++) {
+        for (; n < posts && clock.getAsLong() < deadlineMs && !stop.getAsBoolean(); n++) {
             if (ratePerSecond > 0) {
                 long due = start + (long) (n * 1e9 / ratePerSecond);
                 long wait = due - System.nanoTime();
