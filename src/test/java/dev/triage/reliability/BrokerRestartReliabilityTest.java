@@ -12,11 +12,11 @@ import dev.triage.demo.SyntheticFeed;
 import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.embedded.EmbeddedSchemaRegistry;
 import dev.triage.embedded.SchemaRegistryConfig;
+import dev.triage.testing.TestSettings;
 import dev.triage.topology.Topics;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -104,12 +104,8 @@ class BrokerRestartReliabilityTest {
     }
 
     private static TriageConfig config(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path state) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("application.id", "triage-broker-restart");
-        props.put("bootstrap.servers", broker.bootstrapServers());
-        props.put("schema.registry.url", registry.url());
-        props.put("state.dir", state.toString());
-        props.put("triage.instance.id", "broker-restart");
+        Map<String, Object> props = TestSettings.of(broker.bootstrapServers(), registry.url(), state,
+                "broker-restart");
         props.put(TriageConfig.MODEL_DIR, "models/reference");
         props.put(TriageConfig.MODEL_DEVICE, "cpu");
         return TriageConfig.of(props);

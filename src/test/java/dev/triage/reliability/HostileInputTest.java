@@ -15,6 +15,7 @@ import dev.triage.demo.SyntheticFeed;
 import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.embedded.EmbeddedSchemaRegistry;
 import dev.triage.testing.EmbeddedKafkaExtension;
+import dev.triage.testing.TestSettings;
 import dev.triage.topology.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -199,11 +200,7 @@ class HostileInputTest {
 
     private static TriageConfig config(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path state,
                                        String prefix, String name, String outputs) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("application.id", "triage-" + prefix + name);
-        props.put("bootstrap.servers", broker.bootstrapServers());
-        props.put("schema.registry.url", registry.url());
-        props.put("state.dir", state.toString());
+        Map<String, Object> props = TestSettings.of(broker.bootstrapServers(), registry.url(), state, prefix + name);
         props.put("triage.topic.prefix", prefix);
         props.put(TriageConfig.TOPIC_PREDICTIONS, outputs + "predictions");
         props.put(TriageConfig.TOPIC_DEAD_LETTER, outputs + "dead-letter");

@@ -16,6 +16,7 @@ import dev.triage.model.AudioContract;
 import dev.triage.model.ImageContract;
 import dev.triage.model.TextContract;
 import dev.triage.testing.EmbeddedKafkaExtension;
+import dev.triage.testing.TestSettings;
 import dev.triage.topology.ModelService;
 import dev.triage.topology.ModelSession;
 import dev.triage.topology.Topics;
@@ -26,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,13 +57,7 @@ class SlowAndFailingModelTest {
     @Test
     void recordFaultsAreIsolatedAndSystemFaultsRetried(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry,
                                                        @TempDir Path state) throws Exception {
-        Map<String, Object> props = new HashMap<>();
-        props.put("application.id", "triage-flaky-model");
-        props.put("bootstrap.servers", broker.bootstrapServers());
-        props.put("schema.registry.url", registry.url());
-        props.put("state.dir", state.toString());
-        props.put("triage.topic.prefix", "flaky.");
-        props.put("triage.instance.id", "flaky");
+        Map<String, Object> props = TestSettings.of(broker.bootstrapServers(), registry.url(), state, "flaky");
         props.put(TriageConfig.MODEL_DIR, "models/reference");
         props.put(TriageConfig.MODEL_DEVICE, "cpu");
         props.put(TriageConfig.RESTARTS_MAX, "20");

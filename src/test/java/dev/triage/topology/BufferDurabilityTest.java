@@ -10,6 +10,7 @@ import dev.triage.demo.SyntheticFeed;
 import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.embedded.EmbeddedSchemaRegistry;
 import dev.triage.testing.EmbeddedKafkaExtension;
+import dev.triage.testing.TestSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ class BufferDurabilityTest {
         // Large batches that linger past several commits: at the crash, buffers hold committed and uncommitted
         // records, in the store caches and in the changelogs.
         TriageConfig crashing = config(broker, registry, state, Map.of(
-                "application.id", "triage-crash", "triage.topic.prefix", "crash.",
+                "application.id", "triage-crash", "triage.topic.prefix", "crash.", "triage.instance.id", "crash",
                 "triage.batch.size", "8", "triage.batch.linger.ms", "300", "commit.interval.ms", "100",
                 // The dead thread's consumer does not leave the group: its partitions move after this long.
                 "session.timeout.ms", "6000", "heartbeat.interval.ms", "1000"));
@@ -108,13 +109,7 @@ class BufferDurabilityTest {
 
     private static TriageConfig config(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path state,
                                        Map<String, String> overrides) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("application.id", "triage-durable");
-        props.put("bootstrap.servers", broker.bootstrapServers());
-        props.put("schema.registry.url", registry.url());
-        props.put("state.dir", state.toString());
-        props.put("triage.topic.prefix", "durable.");
-        props.put("triage.instance.id", "durable");
+        Map<String, Object> props = TestSettings.of(broker.bootstrapServers(), registry.url(), state, "durable");
         props.putAll(overrides);
         return TriageConfig.of(props);
     }

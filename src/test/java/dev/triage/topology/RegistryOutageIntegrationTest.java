@@ -9,6 +9,7 @@ import dev.triage.config.TriageConfig;
 import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.serde.FakeRegistryServer;
 import dev.triage.testing.EmbeddedKafkaExtension;
+import dev.triage.testing.TestSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,13 +49,8 @@ class RegistryOutageIntegrationTest {
             @TempDir Path state) throws Exception {
         try (FakeRegistryServer registry = new FakeRegistryServer()) {
             registry.registerAndServe();
-            Map<String, Object> props = new HashMap<>();
-            props.put("application.id", "outage-it");
-            props.put("bootstrap.servers", broker.bootstrapServers());
-            props.put("schema.registry.url", registry.url());
-            props.put("state.dir", state.toString());
+            Map<String, Object> props = TestSettings.of(broker.bootstrapServers(), registry.url(), state, "outage");
             props.put("num.stream.threads", "1");
-            props.put("triage.topic.prefix", "outage.");
             TriageConfig config = TriageConfig.of(props);
             Topics topics = Topics.from(config);
             for (String topic : topics.all()) {

@@ -10,6 +10,7 @@ import dev.triage.demo.SyntheticFeed;
 import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.embedded.EmbeddedSchemaRegistry;
 import dev.triage.testing.EmbeddedKafkaExtension;
+import dev.triage.testing.TestSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,13 +79,7 @@ class SystemFaultRecoveryTest {
 
     private static TriageConfig config(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path state,
                                        String name, Map<String, String> overrides) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("application.id", "triage-" + name);
-        props.put("bootstrap.servers", broker.bootstrapServers());
-        props.put("schema.registry.url", registry.url());
-        props.put("state.dir", state.toString());
-        props.put("triage.topic.prefix", name + ".");
-        props.put("triage.instance.id", name);
+        Map<String, Object> props = TestSettings.of(broker.bootstrapServers(), registry.url(), state, name);
         props.put("triage.batch.size", "8");
         props.put("triage.batch.linger.ms", "50");
         // A failed thread's consumer does not leave the group: its partitions move after this long.
