@@ -97,6 +97,21 @@ final class TriageInstance implements AutoCloseable {
         return Math.max(peakRssMiB, process.peakRssMiB());
     }
 
+    /**
+     * For each process: what it found of a predecessor that had not left the group (its log at start): "fenced" its
+     * open transactions, "none open", or "-" (no predecessor in the group).
+     */
+    List<String> fencing() throws IOException {
+        List<String> found = new ArrayList<>();
+        for (int n = 1; n <= startedMs.size(); n++) {
+            Path log = dir.resolve(name + "-" + n + ".err");
+            String err = Files.exists(log) ? Files.readString(log) : "";
+            found.add(err.contains("fenced its transactional producers") ? "fenced"
+                    : err.contains("with no transaction open") ? "none open" : "-");
+        }
+        return found;
+    }
+
     /** Fails, with the process's output, if it has exited. */
     void assertAlive(String doing) {
         if (!process.isAlive()) {
