@@ -1,13 +1,18 @@
 package dev.triage.app;
 
 import dev.triage.config.TriageConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,7 +27,9 @@ import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +50,12 @@ import org.slf4j.LoggerFactory;
  * transaction coordinator aborts it ({@code transaction.timeout.ms}, 10 s in Kafka Streams, plus up to the broker's
  * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms}, 10 s) a {@code read_committed} consumer sees
  * nothing written after it on the same partitions: the restarted instance's predictions included. Its transactional
- * ids cannot be reused (Kafka Streams makes them from a process id that is random for in-memory stores), so
- * {@link #fenceDeadPredecessor} looks up the group members that still hold this instance's group.instance.id, derives
- * their transactional ids from their client ids, and fences those producers, which aborts their open transactions at
- * once.
+ * ids cannot be reused (Kafka Streams makes them from a process id that is random for in-memory stores), so each
+ * process notes its own in the state directory ({@link #recordProducers}), and {@link #fenceDeadPredecessor}, when a
+ * member still holds this instance's group.instance.id, fences the producers that note names and those it derives from
+ * the member's client id, which aborts their open transactions at once. (The client id alone is not enough: the
+ * broker keeps the one a static member first joined with, so after one restart it names the first process, not the
+ * one that died.)
  */
 public final class StaticMembership {
     private static final Logger log = LoggerFactory.getLogger(StaticMembership.class);
@@ -98,12 +107,17 @@ public final class StaticMembership {
         try {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId))
                     .describedGroups().get(applicationId).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            List<String> candidates = predecessorTransactionalIds(group.members(), applicationId, instance);
-            if (candidates.isEmpty()) {
+            if (group.members().stream().noneMatch(m -> holds(m, instance))) {
                 log.debug("group {}: no member holds group.instance.id {}-<n>: {}", applicationId, instance,
                         group.members());
                 return List.of();
             }
+            // The group names the process that first joined with this instance id (the broker keeps a static
+            // member's client id when a restarted process takes its place); the one that died last left a note.
+            Set<String> ids = new LinkedHashSet<>(predecessorTransactionalIds(group.members(), applicationId,
+                    instance));
+            ids.addAll(recordedTransactionalIds(streamsProps));
+            List<String> candidates = List.copyOf(ids);
             List<String> open = new ArrayList<>();
             DescribeTransactionsResult result = admin.describeTransactions(candidates);
             for (String id : candidates) {
@@ -153,17 +167,80 @@ public final class StaticMembership {
      */
     static List<String> predecessorTransactionalIds(Collection<MemberDescription> members, String applicationId,
                                                     String instance) {
-        Pattern mine = Pattern.compile(Pattern.quote(instance) + "-\\d+");
+        return transactionalIds(members.stream().filter(m -> holds(m, instance)).map(MemberDescription::clientId)
+                .toList(), applicationId);
+    }
+
+    private static boolean holds(MemberDescription member, String instance) {
+        return member.groupInstanceId().isPresent()
+                && member.groupInstanceId().get().matches(Pattern.quote(instance) + "-\\d+");
+    }
+
+    /** The exactly-once transactional ids of stream threads with these main-consumer client ids. */
+    private static List<String> transactionalIds(Collection<String> consumerClientIds, String applicationId) {
         List<String> ids = new ArrayList<>();
-        for (MemberDescription m : members) {
-            if (m.groupInstanceId().isEmpty() || !mine.matcher(m.groupInstanceId().get()).matches()) {
-                continue;
-            }
-            Matcher client = STREAMS_CONSUMER.matcher(m.clientId());
+        for (String clientId : consumerClientIds) {
+            Matcher client = STREAMS_CONSUMER.matcher(clientId);
             if (client.matches() && client.group(1).startsWith(applicationId + "-")) {
                 ids.add(client.group(1) + "-" + client.group(2));
             }
         }
         return ids;
+    }
+
+    /**
+     * Before Kafka Streams starts: notes this process's exactly-once transactional ids in the state directory, so that
+     * if it dies without leaving, the next process with its instance id can fence them. The group cannot tell: it
+     * keeps the client id of the process that first joined with a group.instance.id, so after one restart it names a
+     * process that is long gone. Best effort (a failure is logged).
+     */
+    public static void recordProducers(Properties streamsProps, KafkaStreams streams) {
+        recordProducers(streamsProps, streams.metadataForLocalThreads().stream()
+                .map(ThreadMetadata::consumerClientId).toList());
+    }
+
+    static void recordProducers(Properties streamsProps, Collection<String> consumerClientIds) {
+        Path file = producersFile(streamsProps);
+        if (file == null) {
+            return;
+        }
+        List<String> ids = transactionalIds(consumerClientIds,
+                streamsProps.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, ids);
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not note this process's transactional ids in {} (after a crash they are aborted after "
+                    + "transaction.timeout.ms): {}", file, e.toString());
+        }
+    }
+
+    /** The transactional ids the previous process with this instance id noted, if any. */
+    static List<String> recordedTransactionalIds(Properties streamsProps) {
+        Path file = producersFile(streamsProps);
+        try {
+            return file != null && Files.exists(file) ? Files.readAllLines(file).stream()
+                    .filter(l -> !l.isBlank()).toList() : List.of();
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not read {}: {}", file, e.toString());
+            return List.of();
+        }
+    }
+
+    /**
+     * {@code <state.dir>/triage-producers-<application.id>-<group.instance.id>}; null without static membership or
+     * exactly-once.
+     */
+    private static Path producersFile(Properties streamsProps) {
+        String instance = groupInstanceId(streamsProps);
+        String applicationId = streamsProps.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+        String guarantee = streamsProps.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "");
+        if (instance == null || applicationId == null || !guarantee.startsWith("exactly_once")) {
+            return null;
+        }
+        String stateDir = streamsProps.getProperty(StreamsConfig.STATE_DIR_CONFIG,
+                Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams").toString());
+        return Path.of(stateDir, ("triage-producers-" + applicationId + "-" + instance)
+                .replaceAll("[^A-Za-z0-9._-]", "_"));
     }
 }

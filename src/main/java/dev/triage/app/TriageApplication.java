@@ -39,6 +39,7 @@ public final class TriageApplication implements AutoCloseable {
         StaticMembership.fenceDeadPredecessor(props);
         this.clusterWatch = new ClusterWatch(props, Duration.ofMillis(500));
         this.streams = new KafkaStreams(TriageTopology.build(config, topics, model, clusterWatch), props);
+        StaticMembership.recordProducers(props, streams);
         RestartBudget restarts = new RestartBudget(config.getInt(TriageConfig.RESTARTS_MAX),
                 Duration.ofMillis(config.getLong(TriageConfig.RESTARTS_WINDOW_MS)), System::currentTimeMillis);
         streams.setUncaughtExceptionHandler(e -> {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.triage.config.TriageConfig;
 import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.testing.EmbeddedKafkaExtension;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +34,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(EmbeddedKafkaExtension.class)
 class StaticMembershipTest {
@@ -132,6 +134,66 @@ class StaticMembershipTest {
         assertThatThrownBy(producer::commitTransaction)
                 .isInstanceOfAny(ProducerFencedException.class, InvalidProducerEpochException.class);
         producer.close(Duration.ZERO);
+    }
+
+    /**
+     * The second crash: a process that took a dead member's place was killed too. The group still names the first
+     * process (the broker keeps a static member's first client id), so the dead one is found through the note it left
+     * in the state directory, and its open transaction is aborted at start.
+     */
+    @Test
+    void aPredecessorThatWasItselfARestartIsFencedThroughItsNote(EmbeddedKafkaBroker broker, @TempDir Path state)
+            throws Exception {
+        String app = "refence-" + UUID.randomUUID().toString().substring(0, 8);
+        String first = app + "-" + UUID.randomUUID() + "-StreamThread-1-consumer";
+        String second = app + "-" + UUID.randomUUID() + "-StreamThread-1-consumer";
+        broker.createTopic(app + "-in", 1, Map.of());
+        broker.createTopic(app + "-out", 1, Map.of());
+        joinAndDie(broker, app, "z-1", first);
+        joinAndDie(broker, app, "z-1", second);
+
+        Properties streams = new Properties();
+        streams.put("bootstrap.servers", broker.bootstrapServers());
+        streams.put("application.id", app);
+        streams.put("processing.guarantee", "exactly_once_v2");
+        streams.put("group.instance.id", "z");
+        streams.put("state.dir", state.toString());
+        String transactionalId = second.replace("-StreamThread-1-consumer", "-1");
+        StaticMembership.recordProducers(streams, List.of(second)); // what the second process did at its start
+        Map<String, Object> p = new HashMap<>(broker.clientProperties());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        try (Admin admin = broker.createAdmin();
+             KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                     new StringSerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(app + "-out", "k", "v")).get(30, TimeUnit.SECONDS);
+            MemberDescription member = admin.describeConsumerGroups(List.of(app)).describedGroups().get(app)
+                    .get(30, TimeUnit.SECONDS).members().iterator().next();
+            assertThat(member.clientId()).as("the broker keeps the client id the static member first joined with")
+                    .isEqualTo(first);
+
+            assertThat(StaticMembership.fenceDeadPredecessor(streams)).containsExactly(transactionalId);
+            assertThat(admin.describeTransactions(List.of(transactionalId)).description(transactionalId)
+                    .get(30, TimeUnit.SECONDS).state()).isIn(TransactionState.EMPTY, TransactionState.COMPLETE_ABORT);
+        }
+    }
+
+    /** A static member joins with this client id and goes without leaving, as a process killed with kill -9 does. */
+    private static void joinAndDie(EmbeddedKafkaBroker broker, String group, String instanceId, String clientId) {
+        Map<String, Object> c = new HashMap<>(broker.clientProperties());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+                new StringDeserializer());
+        consumer.subscribe(List.of(group + "-in"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(100));
+        }
+        assertThat(consumer.assignment()).as(clientId + " joined").isNotEmpty();
+        consumer.close(Duration.ZERO);
     }
 
     @Test

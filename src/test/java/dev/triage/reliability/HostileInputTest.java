@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.triage.app.BundleModelService;
 import dev.triage.app.TriageApplication;
-import dev.triage.avro.LabelScore;
 import dev.triage.avro.Modality;
 import dev.triage.avro.Prediction;
 import dev.triage.config.TriageConfig;
@@ -27,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -109,38 +107,9 @@ class HostileInputTest {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
 
-        Map<String, String> expectedDeadLetters = new TreeMap<>();
-        for (FeedPost p : posts) {
-            if (p.bad() != null) {
-                expectedDeadLetters.put(p.correlationId(), p.bad().stage() + "/" + p.bad().reason());
-            }
-        }
-        List<String> missing = new ArrayList<>();
-        List<String> wrongModalities = new ArrayList<>();
-        for (FeedPost p : posts) {
-            List<Prediction> got = out.predictions().getOrDefault(p.correlationId(), List.of());
-            if (got.isEmpty()) {
-                missing.add(p.correlationId());
-            } else if (!EnumSet.copyOf(got.get(0).getModalitiesPresent()).equals(p.validModalities())) {
-                wrongModalities.add(p.correlationId() + " " + got.get(0).getModalitiesPresent() + " != "
-                        + p.validModalities());
-            }
-        }
-        Map<String, List<String>> deadLettersByKey = new HashMap<>();
-        out.deadLetters().forEach(d -> deadLettersByKey.computeIfAbsent(d.key(), k -> new ArrayList<>())
-                .add(d.stageAndReason()));
-        List<String> wrongDeadLetters = new ArrayList<>();
-        expectedDeadLetters.forEach((id, want) -> {
-            List<String> got = deadLettersByKey.getOrDefault(id, List.of());
-            if (!got.equals(List.of(want))) {
-                wrongDeadLetters.add(id + ": want " + want + ", got " + got);
-            }
-        });
-        deadLettersByKey.forEach((id, got) -> {
-            if (!expectedDeadLetters.containsKey(id)) {
-                wrongDeadLetters.add(id + ": unexpected " + got);
-            }
-        });
+        List<String> missing = out.missing(posts);
+        List<String> wrongModalities = out.wrongModalities(posts);
+        List<String> wrongDeadLetters = out.wrongDeadLetters(posts);
 
         System.out.printf(Locale.ROOT, "reliability hostile-input: %d events (%d hostile = %.1f %%, %d redelivered "
                         + "duplicates) in %d posts; %d predictions, %d dead letters %s; duplicates %d, missing %d, "
@@ -177,7 +146,7 @@ class HostileInputTest {
             if (second == null || second.size() != 1) {
                 differences.add(id + ": replay has " + second);
             } else if (!first.get(0).getLabel().equals(second.get(0).getLabel())
-                    || maxScoreDifference(first.get(0), second.get(0)) > SCORE_TOLERANCE) {
+                    || CommittedOutputs.maxScoreDifference(first.get(0), second.get(0)) > SCORE_TOLERANCE) {
                 differences.add(id + ": " + first.get(0).getScores() + " vs " + second.get(0).getScores());
             }
         });
@@ -186,16 +155,6 @@ class HostileInputTest {
         assertThat(differences).isEmpty();
         assertThat(again.predictions().keySet()).isEqualTo(out.predictions().keySet());
         assertThat(again.deadLettersByStageAndReason()).isEqualTo(out.deadLettersByStageAndReason());
-    }
-
-    private static double maxScoreDifference(Prediction a, Prediction b) {
-        double max = 0;
-        for (int i = 0; i < a.getScores().size(); i++) {
-            LabelScore x = a.getScores().get(i);
-            LabelScore y = b.getScores().get(i);
-            max = Math.max(max, x.getLabel().equals(y.getLabel()) ? Math.abs(x.getScore() - y.getScore()) : 1);
-        }
-        return max;
     }
 
     private static TriageConfig config(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path state,

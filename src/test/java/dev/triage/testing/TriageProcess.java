@@ -68,6 +68,28 @@ public final class TriageProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The child JVM's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
+     * The process's peak resident set size so far ({@code VmHWM} in {@code /proc/PID/status}), in MiB; -1 where there
+     * is no such file (not Linux, or the process has ended).
+     */
+    public long peakRssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or not Linux: no figure
+        }
+        return -1;
+    }
+
     /** Waits until stdout or stderr contains {@code text}; fails if the process ends first or time runs out. */
     public void awaitOutput(String text, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
