@@ -44,8 +44,18 @@ final class DemoCommand implements Callable<Integer> {
         // SIGTERM / Ctrl-C: the demo stops, closes Triage, the registry and the broker and deletes its temporary
         // directories; the exit code is then the summary's (0 after --keep-running if every post was accounted for).
         Stopping.jvm().onStop(demo::stop);
-        DemoSummary.Summary summary = demo.run();
-        if (demo.stoppedEarly()) {
+        DemoSummary.Summary summary;
+        try {
+            summary = demo.run();
+        } catch (Exception e) {
+            if (!demo.stopRequested()) {
+                throw e;
+            }
+            // Stopped while starting or sending: what failed then (the JVM refusing new shutdown hooks, a closed
+            // connection) is a consequence of the stop, not its cause.
+            summary = null;
+        }
+        if (summary == null || demo.stoppedEarly()) {
             System.err.println("triage: demo stopped before every post was sent and scored");
             return 1;
         }

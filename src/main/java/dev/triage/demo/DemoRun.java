@@ -73,6 +73,11 @@ public final class DemoRun {
         return stoppedEarly;
     }
 
+    /** Whether {@link #stop} was called. */
+    public boolean stopRequested() {
+        return stopping();
+    }
+
     private boolean stopping() {
         return stopRequested.getCount() == 0;
     }
