@@ -13,12 +13,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Triage's predictions and dead letters as a {@code read_committed} consumer sees them while a run goes on, from the
- * start of the topics, on a thread of its own: each prediction with the partition it was written to and when it was
+ * start of the topics (which must exist), on a thread of its own: each prediction with the partition it was written to and when it was
  * seen, so a test can time a recovery; {@link #await} gives the {@link CommittedOutputs} once they are all there.
  */
 final class LiveOutputs implements AutoCloseable {
@@ -36,7 +37,10 @@ final class LiveOutputs implements AutoCloseable {
 
     LiveOutputs(String bootstrap, Topics topics) {
         this.topics = topics;
+        // Assigned, not subscribed: no group, so no rebalance can make it read a record twice.
         Map<String, Object> props = new HashMap<>(CommittedOutputs.consumerProperties(bootstrap));
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         thread = new Thread(() -> consume(props), "live-outputs");
         thread.setDaemon(true);
@@ -46,7 +50,12 @@ final class LiveOutputs implements AutoCloseable {
     private void consume(Map<String, Object> props) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topics.predictions().name(), topics.deadLetters().name()));
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(topics.predictions().name(), topics.deadLetters().name())) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
             while (!done.get()) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                     long now = System.currentTimeMillis();

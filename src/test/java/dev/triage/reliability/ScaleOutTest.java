@@ -70,6 +70,7 @@ class ScaleOutTest {
         Map<Integer, Double> takeover = new TreeMap<>();
         Map<String, Long> beforeKill;
         long afterKill;
+        double rebalanced;
         long rssA;
         long rssB;
         try (LiveOutputs live = new LiveOutputs(broker.bootstrapServers(), topics);
@@ -92,6 +93,7 @@ class ScaleOutTest {
                 long killed = System.currentTimeMillis();
                 beforeKill = perInstance(live.seen());
                 awaitTakeover(live, killed, takeover, Duration.ofSeconds(120), a);
+                rebalanced = runningAgain(a, killed);
                 Thread.sleep(5_000);
                 stopFeed.set(true);
                 feeding.get();
@@ -113,13 +115,13 @@ class ScaleOutTest {
         double allScoring = takeover.values().stream().mapToDouble(Double::doubleValue).max().orElse(-1);
         System.out.printf(Locale.ROOT, "reliability scale-out: %d posts at %.0f/s (%d partial, %d bad events), %d "
                         + "partitions, 2 instances with 1 stream thread each (session.timeout.ms %s); partitions "
-                        + "before the kill %s; predictions before the kill %s; kill -9 of b, no restart; from the "
-                        + "kill to each partition's first prediction by a: %s s, every partition scoring on a after "
+                        + "before the kill %s; predictions before the kill %s; kill -9 of b, no restart; a RUNNING with "
+                        + "the new assignment %.1f s after the kill; from the kill to each partition's first prediction by a: %s s, every partition scoring on a after "
                         + "%.1f s; %d predictions made after the kill; %d predictions, %d dead letters %s, duplicates "
                         + "%d predictions + %d dead letters, missing %d, wrong modalities %d, wrong dead letters %d; "
                         + "peak RSS a %d MiB, b %d MiB%n",
                 posts.size(), RATE, partial, bad, PARTITIONS, sessionTimeout.isEmpty() ? "45000 (default)"
-                        : sessionTimeout, owners, beforeKill, takeover, allScoring, afterKill, out.predictionCount(),
+                        : sessionTimeout, owners, beforeKill, rebalanced, takeover, allScoring, afterKill, out.predictionCount(),
                 out.deadLetters().size(), out.deadLettersByStageAndReason(), out.duplicatePredictions().size(),
                 out.duplicateDeadLetters().size(), out.missing(posts).size(), out.wrongModalities(posts).size(),
                 out.wrongDeadLetters(posts).size(), rssA, rssB);
@@ -186,6 +188,18 @@ class ScaleOutTest {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * Seconds from the kill until the survivor's log next says Kafka Streams is RUNNING (its rebalance without the
+     * dead instance done); -1 if it does not.
+     */
+    private static double runningAgain(TriageInstance survivor, long killedMs) {
+        java.time.LocalDate today = java.time.LocalDate.now();
+        return survivor.process().stderr().lines().filter(l -> l.contains("REBALANCING -> RUNNING"))
+                .mapToLong(l -> java.time.LocalTime.parse(l.substring(0, 12)).atDate(today)
+                        .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli())
+                .filter(t -> t > killedMs).map(t -> t - killedMs).min().orElse(-1_000) / 1e3;
     }
 
     /** Predictions per instance. */
