@@ -25,12 +25,7 @@ final class ClusterWatch implements LongSupplier, AutoCloseable {
     private volatile long lastUnreachableMs = Long.MIN_VALUE;
 
     ClusterWatch(Properties clientProps, Duration interval) {
-        Map<String, Object> props = new HashMap<>();
-        for (String key : AdminClientConfig.configNames()) {
-            if (clientProps.containsKey(key)) {
-                props.put(key, clientProps.get(key));
-            }
-        }
+        Map<String, Object> props = new HashMap<>(CoPartitioning.adminConfig(clientProps));
         this.timeoutMs = interval.toMillis();
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeoutMs);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMs);

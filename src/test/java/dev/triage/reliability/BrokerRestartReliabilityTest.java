@@ -13,6 +13,7 @@ import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.embedded.EmbeddedSchemaRegistry;
 import dev.triage.embedded.SchemaRegistryConfig;
 import dev.triage.testing.TestSettings;
+import dev.triage.testing.TriageProcess;
 import dev.triage.topology.Topics;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ class BrokerRestartReliabilityTest {
                             + "%.1f s after the broker was back; peak RSS (test JVM: broker, registry, Triage) %d MiB%n",
                     sent.size(), downMs / 1e3, out.predictionCount(), out.deadLetters().size(),
                     out.duplicatePredictions().size(), missing.size(), failures, recoveryMs / 1e3,
-                    HostileInputTest.peakRssMiB());
+                    TriageProcess.peakRssMiB(ProcessHandle.current().pid()));
             assertThat(out.duplicatePredictions()).isEmpty();
             assertThat(missing).isEmpty();
             assertThat(out.predictions().keySet()).isEqualTo(sent.keySet());

@@ -15,8 +15,8 @@ import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.embedded.EmbeddedSchemaRegistry;
 import dev.triage.testing.EmbeddedKafkaExtension;
 import dev.triage.testing.TestSettings;
+import dev.triage.testing.TriageProcess;
 import dev.triage.topology.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,7 +116,7 @@ class HostileInputTest {
                         + "thread failures %d; %.1f s; peak RSS %d MiB%n",
                 sent, hostile, 100.0 * hostile / sent, duplicates, posts.size(), out.predictionCount(),
                 out.deadLetters().size(), out.deadLettersByStageAndReason(), out.duplicatePredictions().size(),
-                missing.size(), failures, seconds, peakRssMiB());
+                missing.size(), failures, seconds, TriageProcess.peakRssMiB(ProcessHandle.current().pid()));
 
         assertThat(failures).as("no stream thread failed").isZero();
         assertThat(out.duplicatePredictions()).as("posts scored twice").isEmpty();
@@ -167,18 +167,5 @@ class HostileInputTest {
         props.put(TriageConfig.MODEL_DIR, "models/reference");
         props.put(TriageConfig.MODEL_DEVICE, "cpu");
         return TriageConfig.of(props);
-    }
-
-    static long peakRssMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux: no figure
-        }
-        return -1;
     }
 }

@@ -78,8 +78,13 @@ public final class TriageProcess implements AutoCloseable {
      * is no such file (not Linux, or the process has ended).
      */
     public long peakRssMiB() {
+        return peakRssMiB(process.pid());
+    }
+
+    /** As {@link #peakRssMiB()}, for any process (e.g. {@code ProcessHandle.current().pid()}). */
+    public static long peakRssMiB(long pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmHWM:")) {
                     return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
                 }
