@@ -104,6 +104,11 @@ public final class BundleModelService implements ModelService {
         return bundle.manifest().audio().contract();
     }
 
+    @Override
+    public boolean onGpu() {
+        return bundle.device().isGpu();
+    }
+
     /** Sessions opened and not yet closed. */
     public int openSessions() {
         return openSessions.get();

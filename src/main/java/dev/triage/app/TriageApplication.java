@@ -1,12 +1,17 @@
 package dev.triage.app;
 
 import dev.triage.config.TriageConfig;
+import dev.triage.inference.DirectInference;
+import dev.triage.inference.EngineSettings;
+import dev.triage.inference.Inference;
+import dev.triage.inference.InferenceEngine;
 import dev.triage.topology.ModelService;
 import dev.triage.topology.StreamsSettings;
 import dev.triage.topology.Topics;
 import dev.triage.topology.TriageTopology;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -23,6 +28,7 @@ public final class TriageApplication implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TriageApplication.class);
 
     private final KafkaStreams streams;
+    private final InferenceEngine engine;
     private final ClusterWatch clusterWatch;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile String failure;
@@ -38,7 +44,17 @@ public final class TriageApplication implements AutoCloseable {
         log.info("input topics {} have {} partitions each", topics.inputs(), partitions);
         StaticMembership.fenceDeadPredecessor(props);
         this.clusterWatch = new ClusterWatch(props, Duration.ofMillis(500));
-        this.streams = new KafkaStreams(TriageTopology.build(config, topics, model, clusterWatch), props);
+        Inference.Source inference;
+        if (config.directInference()) {
+            this.engine = null;
+            inference = DirectInference.source(model);
+        } else {
+            this.engine = InferenceEngine.start(model, EngineSettings.of(config, model.onGpu(),
+                    Runtime.getRuntime().availableProcessors()));
+            inference = engine;
+            log.info("inference engine: {}", engine.settings());
+        }
+        this.streams = new KafkaStreams(TriageTopology.build(config, topics, model, inference, clusterWatch), props);
         StaticMembership.recordProducers(props, streams);
         RestartBudget restarts = new RestartBudget(config.getInt(TriageConfig.RESTARTS_MAX),
                 Duration.ofMillis(config.getLong(TriageConfig.RESTARTS_WINDOW_MS)), System::currentTimeMillis);
@@ -66,6 +82,11 @@ public final class TriageApplication implements AutoCloseable {
                 stopped.countDown();
             }
         });
+    }
+
+    /** The process-wide inference engine; empty when records are scored directly on the stream threads. */
+    public Optional<InferenceEngine> engine() {
+        return Optional.ofNullable(engine);
     }
 
     /** Stream threads that have failed (system faults) since start, each replaced while the budget allowed. */
@@ -116,6 +137,9 @@ public final class TriageApplication implements AutoCloseable {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
         clusterWatch.close();
+        if (engine != null) {
+            engine.close();
+        }
         stopped.countDown();
     }
 }

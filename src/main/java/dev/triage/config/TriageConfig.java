@@ -40,6 +40,10 @@ public final class TriageConfig extends AbstractConfig {
 
     public static final String BATCH_SIZE = "triage.batch.size";
     public static final String BATCH_LINGER_MS = "triage.batch.linger.ms";
+    public static final String INFERENCE_MODE = "triage.inference.mode";
+    public static final String INFERENCE_WORKERS = "triage.inference.workers";
+    public static final String INFERENCE_MAX_IN_FLIGHT = "triage.inference.max.in.flight";
+    public static final String DECODE_THREADS = "triage.decode.threads";
 
     public static final String JOIN_WINDOW_MS = "triage.join.window.ms";
     public static final String JOIN_GRACE_MS = "triage.join.grace.ms";
@@ -80,9 +84,27 @@ public final class TriageConfig extends AbstractConfig {
                     "libtorch intra-op threads (ai.djl.pytorch.num_threads): one process-wide setting, fixed when "
                             + "the engine starts, that every stream thread's predictors use.")
             .define(BATCH_SIZE, Type.INT, 32, between(1, 4096), HIGH,
-                    "Micro-batch size of the encoders and the fusion head.")
+                    "Largest batch the inference engine runs through an encoder or the fusion head. Requests "
+                            + "from every task and stream thread share the batches.")
             .define(BATCH_LINGER_MS, Type.LONG, 20L, between(0, 60_000), HIGH,
-                    "Longest wall-clock wait of a buffered record before its batch is flushed.")
+                    "Longest wait of a request in the engine's queue: a batch closes when it is full or when its "
+                            + "oldest request has waited this long.")
+            .define(INFERENCE_MODE, Type.STRING, "batched", in("batched", "direct"), MEDIUM,
+                    "'batched': the stream threads hand decoding and inference to the process-wide engine (dynamic "
+                            + "batches, off the stream threads). 'direct': each record is decoded and scored alone "
+                            + "on its stream thread, as a mapValues(predictor::predict) topology would (the "
+                            + "per-record baseline of 'triage bench').")
+            .define(INFERENCE_WORKERS, Type.INT, 0, between(0, 256), MEDIUM,
+                    "Workers per model module (text, image, audio encoder, fusion head), each owning its "
+                            + "predictor. 0 = automatic: on a GPU one per module (large batches), on the CPU "
+                            + "max(1, cores / 4).")
+            .define(INFERENCE_MAX_IN_FLIGHT, Type.INT, 256, between(1, 1_000_000), MEDIUM,
+                    "Records a stream thread may have in the engine at once (decoding, queued or running). At the "
+                            + "limit the thread waits for its oldest, at most half of transaction.timeout.ms (under "
+                            + "exactly-once) or max.poll.interval.ms, then fails as a system fault.")
+            .define(DECODE_THREADS, Type.INT, 0, between(0, 256), MEDIUM,
+                    "Threads that decode and preprocess payloads (images, audio, text) for the engine. 0 = "
+                            + "automatic: max(1, cores - num.stream.threads).")
             .define(JOIN_WINDOW_MS, Type.LONG, 5_000L, between(1, 86_400_000), HIGH,
                     "A post's events must have event times within this distance of its first event.")
             .define(JOIN_GRACE_MS, Type.LONG, 1_000L, between(0, 86_400_000), HIGH,
@@ -235,6 +257,11 @@ public final class TriageConfig extends AbstractConfig {
 
     public int deadLetterMaxBytes() {
         return getInt(DEAD_LETTER_MAX_BYTES);
+    }
+
+    /** True when records are scored one at a time on their stream thread (no engine). */
+    public boolean directInference() {
+        return getString(INFERENCE_MODE).equals("direct");
     }
 
     public Duration batchLinger() {

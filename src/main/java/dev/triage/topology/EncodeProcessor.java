@@ -7,17 +7,21 @@ import dev.triage.avro.Modality;
 import dev.triage.avro.SourceRecord;
 import dev.triage.config.TriageConfig;
 import dev.triage.encode.DecodeException;
+import dev.triage.inference.EngineSettings;
+import dev.triage.inference.Inference;
+import dev.triage.inference.Inferred;
 import dev.triage.serde.AvroSerdeException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,49 +30,55 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Decodes every modality's events as they arrive (a bad payload is dead-lettered at once) and encodes them in
- * micro-batches: decoded tensors wait in a changelogged store until one modality has {@code batch.size} of them or
- * the oldest has waited {@code batch.linger.ms}; then each modality's encoder runs once on its part of the batch and
- * the embeddings go out in arrival order. One buffer for all three modalities keeps the embedding streams in the
- * order their events were read, so the join downstream sees the same progress of event time as the input.
+ * Reads and checks every modality's events on the stream thread (an unreadable record, a bad key or event time is
+ * dead-lettered at once) and hands decoding and encoding to the inference engine: the decoding pool turns the
+ * payload into the encoder's input tensor and the encoder's batcher shares its batches with every other task. Each
+ * event waits in a changelogged store until its embedding (or dead letter) is forwarded, in the order the events
+ * were read, across all three modalities: the join downstream sees the same progress of event time as the input.
+ *
+ * <p>The store keeps the record's value (decoded again after a crash) when it is at most
+ * {@value #PAYLOAD_LIMIT_BYTES} bytes or no larger than the tensor; a larger payload is decoded on the stream thread
+ * and its tensor stored instead, so a changelog record is never much larger than the model's input.
  */
 final class EncodeProcessor implements Processor<String, ModalityEvent, String, Result<Embedding>> {
+    static final int PAYLOAD_LIMIT_BYTES = 512 * 1024;
+
     private final Map<Modality, ModalityAdapter<?>> adapters;
-    private final ModelService model;
+    private final Inference.Source inferenceSource;
     private final String storeName;
-    private final int batchSize;
-    private final Duration linger;
+    private final Duration poll;
+    private final int maxInFlight;
+    private final Duration maxWait;
     private final long maxPastMs;
     private final long maxFutureMs;
     private final boolean deadLetterOnRegistryOutage;
-    private final FlushBudget budget;
 
     private ProcessorContext<String, Result<Embedding>> context;
-    private MicroBatch<BufferedInput> batch;
-    private ModelSession session;
+    private Inference inference;
+    private InFlight<BufferedInput> inFlight;
 
-    EncodeProcessor(List<ModalityAdapter<?>> adapters, ModelService model, String storeName, TriageConfig config,
-                    FlushBudget budget) {
+    EncodeProcessor(List<ModalityAdapter<?>> adapters, Inference.Source inference, String storeName,
+                    TriageConfig config) {
         this.adapters = new EnumMap<>(Modality.class);
         adapters.forEach(a -> this.adapters.put(a.modality(), a));
-        this.model = model;
+        this.inferenceSource = inference;
         this.storeName = storeName;
-        this.batchSize = config.batchSize();
-        this.linger = config.batchLinger();
+        this.poll = Punctuators.interval(config.batchLinger());
+        this.maxInFlight = config.getInt(TriageConfig.INFERENCE_MAX_IN_FLIGHT);
+        this.maxWait = EngineSettings.waitBudget(config);
         this.maxPastMs = config.eventTimeMaxPast().toMillis();
         this.maxFutureMs = config.eventTimeMaxFuture().toMillis();
         this.deadLetterOnRegistryOutage = config.deadLetterOnRegistryOutage();
-        this.budget = budget;
     }
 
     @Override
     public void init(ProcessorContext<String, Result<Embedding>> context) {
         this.context = context;
         KeyValueStore<Long, BufferedInput> store = context.getStateStore(storeName);
-        this.batch = new MicroBatch<>(store, batchSize, linger, b -> b.getIngestTime().toEpochMilli(),
-                BufferedInput::getModality);
-        this.session = model.openSession();
-        context.schedule(Punctuators.interval(linger), PunctuationType.WALL_CLOCK_TIME, this::flushIfDue);
+        this.inference = inferenceSource.open();
+        this.inFlight = new InFlight<>(store, maxInFlight, maxWait, this::forward);
+        inFlight.resubmitStored(this::submitStored);
+        context.schedule(poll, PunctuationType.WALL_CLOCK_TIME, now -> inFlight.forwardReady());
     }
 
     @Override
@@ -81,6 +91,7 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
         DeadLetterStage stage = DeadLetterStage.DESERIALIZE;
         String correlationId = null;
         BufferedInput input;
+        CompletableFuture<Inferred> work;
         try {
             Object event = read(adapter, source, record);
             stage = DeadLetterStage.DECODE;
@@ -88,27 +99,61 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
             checkKey(record.key(), correlationId);
             long eventTime = adapter.eventTime(event);
             checkEventTime(eventTime, record.timestamp());
-            input = BufferedInput.newBuilder()
+            BufferedInput.Builder buffered = BufferedInput.newBuilder()
                     .setCorrelationId(correlationId)
                     .setEventId(adapter.eventId(event))
                     .setModality(in.modality())
-                    .setTensor(preprocess(adapter, event))
                     .setEventTime(Instant.ofEpochMilli(eventTime))
                     .setIngestTime(Instant.ofEpochMilli(now))
-                    .setExpectedModalities(adapter.expectedModalities(event))
-                    // Only the coordinates: the changelog holds tensors whose size the model fixes, not payloads
-                    // up to the decode limits; a later dead letter points at the original record instead.
-                    .setSource(SourceRecord.newBuilder(source).setValue(null).build())
-                    .build();
+                    .setExpectedModalities(adapter.expectedModalities(event));
+            if (in.raw().length <= Math.max(PAYLOAD_LIMIT_BYTES, adapter.tensorBytes())) {
+                input = buffered.setSource(source).build();
+                work = decodeAndEncode(adapter, () -> event);
+            } else {
+                ByteBuffer tensor = preprocess(adapter, event);
+                // Only the coordinates: a later dead letter points at the original record.
+                input = buffered.setTensor(tensor).setSource(withoutValue(source)).build();
+                work = inference.encode(in.modality(), tensor.duplicate());
+            }
         } catch (RecordFault | DecodeException | AvroSerdeException e) {
             context.forward(record.withKey(correlationId != null ? correlationId : record.key())
                     .withValue(Result.failure(DeadLetters.of(source, correlationId, stage, e,
                             context.applicationId(), now))));
+            inFlight.forwardReady();
             return;
         }
-        if (batch.add(input)) {
-            flush();
+        inFlight.add(input, work);
+    }
+
+    /** Decodes on the engine's pool, then encodes in the engine: a payload the decoder rejects is a record fault. */
+    private CompletableFuture<Inferred> decodeAndEncode(ModalityAdapter<Object> adapter, Supplier<Object> event) {
+        Modality modality = adapter.modality();
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return preprocess(adapter, event.get());
+            } catch (DecodeException e) {
+                throw new CompletionException(e);
+            }
+        }, inference.decoding()).thenCompose(tensor -> inference.encode(modality, tensor));
+    }
+
+    /** An entry restored from the changelog: its tensor, or its record's value read and decoded again. */
+    private CompletableFuture<Inferred> submitStored(BufferedInput in) {
+        if (in.getTensor() != null) {
+            return inference.encode(in.getModality(), in.getTensor().duplicate());
         }
+        @SuppressWarnings("unchecked")
+        ModalityAdapter<Object> adapter = (ModalityAdapter<Object>) adapters.get(in.getModality());
+        SourceRecord source = in.getSource();
+        return decodeAndEncode(adapter, () -> {
+            try {
+                return adapter.read(source.getTopic(), new RecordHeaders(), bytes(source.getValue()));
+            } catch (AvroSerdeException e) {
+                // It was read before it was stored: failing now is the registry's fault, not the record's.
+                throw new SystemFault("cannot read again the buffered record " + source.getTopic() + "-"
+                        + source.getPartition() + "@" + source.getOffset() + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     /**
@@ -171,47 +216,32 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
                 record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value().raw());
     }
 
-    private void flushIfDue(long now) {
-        if (batch.isDue(now)) {
-            flush();
+    private static SourceRecord withoutValue(SourceRecord source) {
+        return SourceRecord.newBuilder(source).setValue(null).build();
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer b = buffer.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    private void forward(BufferedInput in, Inferred result, Throwable fault) {
+        long now = context.currentSystemTimeMs();
+        Result<Embedding> value;
+        if (fault == null) {
+            value = Result.success(embedding(in, result.values()));
+        } else if (fault instanceof DecodeException) {
+            value = Result.failure(DeadLetters.of(in.getSource(), in.getCorrelationId(), DeadLetterStage.DECODE,
+                    fault, context.applicationId(), now));
+        } else {
+            // The payload decoded: the dead letter points at the original record rather than copying it.
+            value = Result.failure(DeadLetters.of(withoutValue(in.getSource()), in.getCorrelationId(),
+                    DeadLetterStage.ENCODE, fault, context.applicationId(), now));
         }
-    }
-
-    private void flush() {
-        batch.drain(entries -> {
-            Map<Modality, List<BufferedInput>> lanes = new EnumMap<>(Modality.class);
-            for (BufferedInput in : entries) {
-                lanes.computeIfAbsent(in.getModality(), m -> new ArrayList<>()).add(in);
-            }
-            long started = System.nanoTime();
-            Map<BufferedInput, MicroBatch.Outcome<float[]>> outcomes = new IdentityHashMap<>();
-            lanes.forEach((modality, inputs) -> {
-                List<MicroBatch.Outcome<float[]>> results = MicroBatch.runIsolatingFailures(inputs, this::encode,
-                        () -> probe(inputs.get(0)));
-                for (int i = 0; i < inputs.size(); i++) {
-                    outcomes.put(inputs.get(i), results.get(i));
-                }
-            });
-            budget.check(started, entries.size(), "encoding a micro-batch");
-            long now = context.currentSystemTimeMs();
-            for (BufferedInput in : entries) {
-                MicroBatch.Outcome<float[]> outcome = outcomes.get(in);
-                forward(in, outcome.isSuccess() ? Result.success(embedding(in, outcome.output()))
-                        : Result.failure(DeadLetters.of(in.getSource(), in.getCorrelationId(), DeadLetterStage.ENCODE,
-                                outcome.fault(), context.applicationId(), now)));
-            }
-        });
-    }
-
-    /** The encoder of {@code like}'s modality on an all-zero input of the same shape (padding, black, silence). */
-    private void probe(BufferedInput like) throws Exception {
-        ByteBuffer zeros = ByteBuffer.allocate(like.getTensor().remaining()).order(ByteOrder.LITTLE_ENDIAN);
-        adapters.get(like.getModality()).encode(session, List.of(zeros));
-    }
-
-    private void forward(BufferedInput in, Result<Embedding> result) {
-        context.forward(new Record<>(in.getCorrelationId(), result,
-                Timestamps.writable(in.getEventTime().toEpochMilli(), context.currentSystemTimeMs())));
+        context.forward(new Record<>(in.getCorrelationId(), value,
+                Timestamps.writable(in.getEventTime().toEpochMilli(), now)));
     }
 
     private static Embedding embedding(BufferedInput in, float[] vector) {
@@ -223,22 +253,18 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
                 .setEventTime(in.getEventTime())
                 .setIngestTime(in.getIngestTime())
                 .setExpectedModalities(in.getExpectedModalities())
-                .setSource(in.getSource())
+                // The join state keeps coordinates only: a later dead letter points at the original record.
+                .setSource(in.getSource().getValue() == null ? in.getSource() : withoutValue(in.getSource()))
                 .build();
-    }
-
-    private List<float[]> encode(List<BufferedInput> inputs) throws Exception {
-        List<ByteBuffer> tensors = new ArrayList<>(inputs.size());
-        for (BufferedInput in : inputs) {
-            tensors.add(in.getTensor().duplicate());
-        }
-        return List.of(adapters.get(inputs.get(0).getModality()).encode(session, tensors));
     }
 
     @Override
     public void close() {
-        if (session != null) {
-            session.close();
+        if (inFlight != null) {
+            inFlight.abandon();
+        }
+        if (inference != null) {
+            inference.close();
         }
     }
 }

@@ -9,10 +9,9 @@ import dev.triage.encode.DecodeException;
 import dev.triage.encode.DecodeLimits;
 import dev.triage.encode.ImagePreprocessor;
 import dev.triage.encode.TextTokenizer;
+import dev.triage.inference.Tensors;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.kafka.common.header.Headers;
@@ -26,11 +25,6 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
         ByteBuffer apply(E event) throws DecodeException;
     }
 
-    @FunctionalInterface
-    interface Encode {
-        float[][] apply(ModelSession session, List<ByteBuffer> tensors) throws Exception;
-    }
-
     private final Modality modality;
     private final Deserializer<E> values;
     private final Function<E, String> correlationId;
@@ -38,11 +32,11 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
     private final Function<E, Instant> eventTime;
     private final Function<E, List<Modality>> expected;
     private final Preprocess<E> preprocess;
-    private final Encode encode;
+    private final int tensorBytes;
 
     private EventAdapter(Modality modality, Deserializer<E> values, Function<E, String> correlationId, Function<E, String> eventId,
                          Function<E, Instant> eventTime, Function<E, List<Modality>> expected,
-                         Preprocess<E> preprocess, Encode encode) {
+                         Preprocess<E> preprocess, int tensorBytes) {
         this.modality = modality;
         this.values = values;
         this.correlationId = correlationId;
@@ -50,15 +44,15 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
         this.eventTime = eventTime;
         this.expected = expected;
         this.preprocess = preprocess;
-        this.encode = encode;
+        this.tensorBytes = tensorBytes;
     }
 
     static EventAdapter<TextEvent> text(Deserializer<TextEvent> values, ModelService model, DecodeLimits limits) {
         TextTokenizer tokenizer = new TextTokenizer(model.textContract(), limits);
         return new EventAdapter<>(Modality.TEXT, values, TextEvent::getCorrelationId, TextEvent::getEventId,
                 TextEvent::getEventTime, TextEvent::getExpectedModalities,
-                e -> longsLE(tokenizer.tokenize(e.getText())),
-                (session, tensors) -> session.encodeText(toLongs(tensors)));
+                e -> Tensors.longsLE(tokenizer.tokenize(e.getText())),
+                model.textContract().maxTokens() * Long.BYTES);
     }
 
     static EventAdapter<ImageEvent> image(Deserializer<ImageEvent> values, ModelService model,
@@ -66,8 +60,8 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
         ImagePreprocessor images = new ImagePreprocessor(model.imageContract(), limits);
         return new EventAdapter<>(Modality.IMAGE, values, ImageEvent::getCorrelationId, ImageEvent::getEventId,
                 ImageEvent::getEventTime, ImageEvent::getExpectedModalities,
-                e -> floatsLE(images.preprocess(bytes(e.getImage()))),
-                (session, tensors) -> session.encodeImages(toFloats(tensors)));
+                e -> Tensors.floatsLE(images.preprocess(bytes(e.getImage()))),
+                3 * model.imageContract().size() * model.imageContract().size() * Float.BYTES);
     }
 
     static EventAdapter<AudioEvent> audio(Deserializer<AudioEvent> values, ModelService model,
@@ -75,9 +69,9 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
         AudioPreprocessor audio = new AudioPreprocessor(model.audioContract(), limits);
         return new EventAdapter<>(Modality.AUDIO, values, AudioEvent::getCorrelationId, AudioEvent::getEventId,
                 AudioEvent::getEventTime, AudioEvent::getExpectedModalities,
-                e -> floatsLE(audio.preprocess(bytes(e.getAudio()), e.getEncoding(), e.getSampleRate(),
+                e -> Tensors.floatsLE(audio.preprocess(bytes(e.getAudio()), e.getEncoding(), e.getSampleRate(),
                         e.getChannels())),
-                (session, tensors) -> session.encodeAudio(toFloats(tensors)));
+                model.audioContract().clipSamples() * Float.BYTES);
     }
 
     @Override
@@ -116,46 +110,14 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
     }
 
     @Override
-    public float[][] encode(ModelSession session, List<ByteBuffer> tensors) throws Exception {
-        return encode.apply(session, tensors);
+    public int tensorBytes() {
+        return tensorBytes;
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
         ByteBuffer b = buffer.duplicate();
         byte[] out = new byte[b.remaining()];
         b.get(out);
-        return out;
-    }
-
-    static ByteBuffer longsLE(long[] values) {
-        ByteBuffer out = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        out.asLongBuffer().put(values);
-        return out;
-    }
-
-    static ByteBuffer floatsLE(float[] values) {
-        ByteBuffer out = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        out.asFloatBuffer().put(values);
-        return out;
-    }
-
-    private static List<long[]> toLongs(List<ByteBuffer> tensors) {
-        List<long[]> out = new ArrayList<>(tensors.size());
-        for (ByteBuffer t : tensors) {
-            long[] v = new long[t.remaining() / Long.BYTES];
-            t.duplicate().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
-            out.add(v);
-        }
-        return out;
-    }
-
-    private static List<float[]> toFloats(List<ByteBuffer> tensors) {
-        List<float[]> out = new ArrayList<>(tensors.size());
-        for (ByteBuffer t : tensors) {
-            float[] v = new float[t.remaining() / Float.BYTES];
-            t.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-            out.add(v);
-        }
         return out;
     }
 }

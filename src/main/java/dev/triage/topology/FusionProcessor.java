@@ -8,10 +8,15 @@ import dev.triage.avro.PostState;
 import dev.triage.avro.Prediction;
 import dev.triage.avro.SourceRecord;
 import dev.triage.avro.Timings;
+import dev.triage.config.TriageConfig;
+import dev.triage.inference.EngineSettings;
+import dev.triage.inference.Inference;
+import dev.triage.inference.Inferred;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -19,107 +24,86 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Scores assembled posts with the fusion head in micro-batches (buffered in a changelogged store like the encoders),
- * masking the modalities a post lacks, and turns each row of probabilities into a {@link Prediction}.
+ * Scores assembled posts with the fusion head through the inference engine (whose batcher shares its batches with
+ * every task), masking the modalities a post lacks, and turns each row of probabilities into a {@link Prediction}.
+ * A post waits in a changelogged store until its prediction is forwarded, in the order the posts were closed.
  */
 final class FusionProcessor implements Processor<String, PostState, String, Result<Prediction>> {
     private static final Modality[] ORDER = {Modality.TEXT, Modality.IMAGE, Modality.AUDIO};
 
     private final ModelService model;
+    private final Inference.Source inferenceSource;
     private final String storeName;
-    private final int batchSize;
-    private final Duration linger;
+    private final Duration poll;
+    private final int maxInFlight;
+    private final Duration maxWait;
     private final String instanceId;
-    private final FlushBudget budget;
 
     private ProcessorContext<String, Result<Prediction>> context;
-    private MicroBatch<PostState> batch;
-    private ModelSession session;
+    private Inference inference;
+    private InFlight<PostState> inFlight;
     private int[] widths;
 
-    FusionProcessor(ModelService model, String storeName, int batchSize, Duration linger, String instanceId,
-                    FlushBudget budget) {
+    FusionProcessor(ModelService model, Inference.Source inference, String storeName, TriageConfig config,
+                    String instanceId) {
         this.model = model;
+        this.inferenceSource = inference;
         this.storeName = storeName;
-        this.batchSize = batchSize;
-        this.linger = linger;
+        this.poll = Punctuators.interval(config.batchLinger());
+        this.maxInFlight = config.getInt(TriageConfig.INFERENCE_MAX_IN_FLIGHT);
+        this.maxWait = EngineSettings.waitBudget(config);
         this.instanceId = instanceId;
-        this.budget = budget;
     }
 
     @Override
     public void init(ProcessorContext<String, Result<Prediction>> context) {
         this.context = context;
         KeyValueStore<Long, PostState> store = context.getStateStore(storeName);
-        this.batch = new MicroBatch<>(store, batchSize, linger, PostState::getClosedAt, p -> "fusion");
-        this.session = model.openSession();
         this.widths = new int[ORDER.length];
         for (int i = 0; i < ORDER.length; i++) {
             widths[i] = model.width(ORDER[i]);
         }
-        context.schedule(Punctuators.interval(linger), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (batch.isDue(now)) {
-                flush();
-            }
-        });
+        this.inference = inferenceSource.open();
+        this.inFlight = new InFlight<>(store, maxInFlight, maxWait, this::forward);
+        inFlight.resubmitStored(this::score);
+        context.schedule(poll, PunctuationType.WALL_CLOCK_TIME, now -> inFlight.forwardReady());
     }
 
     @Override
     public void process(Record<String, PostState> record) {
-        if (batch.add(record.value())) {
-            flush();
-        }
+        inFlight.add(record.value(), score(record.value()));
     }
 
-    private void flush() {
-        batch.drain(posts -> {
-            long started = System.nanoTime();
-            List<MicroBatch.Outcome<float[]>> outcomes = MicroBatch.runIsolatingFailures(posts, this::score,
-                    this::probe);
-            budget.check(started, posts.size(), "fusing a micro-batch");
-            long now = context.currentSystemTimeMs();
-            for (int i = 0; i < posts.size(); i++) {
-                PostState post = posts.get(i);
-                MicroBatch.Outcome<float[]> outcome = outcomes.get(i);
-                Result<Prediction> result = outcome.isSuccess()
-                        ? Result.success(prediction(post, outcome.output(), outcome.batchSize()))
-                        : Result.failure(DeadLetters.of(sourceOf(post), post.getCorrelationId(), DeadLetterStage.FUSE,
-                                outcome.fault(), context.applicationId(), now));
-                context.forward(new Record<>(post.getCorrelationId(), result,
-                        Timestamps.writable(post.getWindowStart(), now)));
-            }
-        });
-    }
-
-    /** The fusion head on one post with no modality: zeros and an all-zero mask. */
-    private void probe() throws Exception {
-        session.fuse(new float[1][widths[0] + widths[1] + widths[2]], new float[1][ORDER.length]);
-    }
-
-    private List<float[]> score(List<PostState> posts) throws Exception {
-        int total = widths[0] + widths[1] + widths[2];
-        float[][] embeddings = new float[posts.size()][total];
-        float[][] masks = new float[posts.size()][ORDER.length];
-        for (int row = 0; row < posts.size(); row++) {
-            int offset = 0;
-            for (int m = 0; m < ORDER.length; m++) {
-                Embedding e = PostAssembler.get(posts.get(row), ORDER[m]);
-                if (e != null) {
-                    if (e.getVector().size() != widths[m]) {
-                        throw new IllegalArgumentException(ORDER[m] + " embedding of post "
-                                + posts.get(row).getCorrelationId() + " has width " + e.getVector().size()
-                                + ", the fusion head expects " + widths[m]);
-                    }
-                    for (int i = 0; i < widths[m]; i++) {
-                        embeddings[row][offset + i] = e.getVector().get(i);
-                    }
-                    masks[row][m] = 1f;
+    /** The post's masked, concatenated embeddings, to the fusion head. */
+    private CompletableFuture<Inferred> score(PostState post) {
+        float[] embedding = new float[widths[0] + widths[1] + widths[2]];
+        float[] mask = new float[ORDER.length];
+        int offset = 0;
+        for (int m = 0; m < ORDER.length; m++) {
+            Embedding e = PostAssembler.get(post, ORDER[m]);
+            if (e != null) {
+                if (e.getVector().size() != widths[m]) {
+                    return CompletableFuture.failedFuture(new RecordFault(RecordFault.Reason.MODEL_REJECTED,
+                            ORDER[m] + " embedding of post " + post.getCorrelationId() + " has width "
+                                    + e.getVector().size() + ", the fusion head expects " + widths[m]));
                 }
-                offset += widths[m];
+                for (int i = 0; i < widths[m]; i++) {
+                    embedding[offset + i] = e.getVector().get(i);
+                }
+                mask[m] = 1f;
             }
+            offset += widths[m];
         }
-        float[][] probabilities = session.fuse(embeddings, masks);
-        return List.of(probabilities);
+        return inference.fuse(embedding, mask);
+    }
+
+    private void forward(PostState post, Inferred result, Throwable fault) {
+        long now = context.currentSystemTimeMs();
+        Result<Prediction> value = fault == null
+                ? Result.success(prediction(post, result.values(), result.batchSize()))
+                : Result.failure(DeadLetters.of(sourceOf(post), post.getCorrelationId(), DeadLetterStage.FUSE, fault,
+                        context.applicationId(), now));
+        context.forward(new Record<>(post.getCorrelationId(), value, Timestamps.writable(post.getWindowStart(), now)));
     }
 
     private Prediction prediction(PostState post, float[] probabilities, int batchSize) {
@@ -178,8 +162,11 @@ final class FusionProcessor implements Processor<String, PostState, String, Resu
 
     @Override
     public void close() {
-        if (session != null) {
-            session.close();
+        if (inFlight != null) {
+            inFlight.abandon();
+        }
+        if (inference != null) {
+            inference.close();
         }
     }
 }

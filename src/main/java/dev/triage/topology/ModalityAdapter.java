@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
 
-/** What the generic encode step needs to know about one modality's events and its encoder. */
+/** What the generic encode step needs to know about one modality's events and its encoder's input. */
 interface ModalityAdapter<E> {
 
     Modality modality();
@@ -25,6 +25,6 @@ interface ModalityAdapter<E> {
     /** Decodes and preprocesses the payload into the encoder's input tensor, little-endian. */
     ByteBuffer preprocess(E event) throws DecodeException;
 
-    /** Runs the modality's encoder on a batch of tensors made by {@link #preprocess}. */
-    float[][] encode(ModelSession session, List<ByteBuffer> tensors) throws Exception;
+    /** The size of {@link #preprocess}'s tensor, fixed by the model's input contract. */
+    int tensorBytes();
 }

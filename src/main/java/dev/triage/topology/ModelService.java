@@ -25,6 +25,11 @@ public interface ModelService extends AutoCloseable {
 
     ModelSession openSession();
 
+    /** Whether the modules run on a GPU (the engine then runs few workers with large batches). */
+    default boolean onGpu() {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -5,10 +5,10 @@ package dev.triage.topology;
  * and its neighbours go on. Everything that is not a record fault (the runtime, the registry, the broker, the model)
  * fails the transaction instead, so exactly-once retries it ({@link SystemFault}).
  */
-final class RecordFault extends RuntimeException {
+public final class RecordFault extends RuntimeException {
 
     /** Faults of the envelope around a payload; payload and wire-format faults keep their own reasons. */
-    enum Reason {
+    public enum Reason {
         /** A tombstone on an input topic: there is no event to read. */
         NULL_VALUE,
         /** No record key: the post's events would not be co-partitioned. */
@@ -23,16 +23,16 @@ final class RecordFault extends RuntimeException {
 
     private final Reason reason;
 
-    RecordFault(Reason reason, String message) {
+    public RecordFault(Reason reason, String message) {
         this(reason, message, null);
     }
 
-    RecordFault(Reason reason, String message, Throwable cause) {
+    public RecordFault(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;
     }
 
-    Reason reason() {
+    public Reason reason() {
         return reason;
     }
 }

@@ -6,9 +6,9 @@ import dev.triage.avro.Embedding;
 import dev.triage.avro.Modality;
 import dev.triage.avro.PostState;
 import dev.triage.avro.Prediction;
-import dev.triage.config.StreamsLimits;
 import dev.triage.config.TriageConfig;
 import dev.triage.encode.DecodeLimits;
+import dev.triage.inference.Inference;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -25,8 +25,10 @@ import org.apache.kafka.streams.state.Stores;
  * The Triage topology:
  * <pre>
  *   text ─┐
- *   image ├─ merge ─ encode (decode at once, encode in micro-batches) ─ assemble (windowed 3-way join)
- *   audio ┘                                                             ─ fuse (micro-batches) ─ predictions
+ *   image ├─ merge ─ encode ─ assemble (windowed 3-way join) ─ fuse ─ predictions
+ *   audio ┘     │      ▲                                       │    ▲
+ *               ▼      │ in arrival order                      ▼    │ in order
+ *        inference engine: decoding pool, one dynamic batcher per module (shared by every task)
  *   every step's failures ─ dead letters
  * </pre>
  */
@@ -41,15 +43,18 @@ public final class TriageTopology {
 
     private TriageTopology() {}
 
-    public static Topology build(TriageConfig config, Topics topics, ModelService model) {
-        return build(config, topics, model, () -> Long.MIN_VALUE);
+    public static Topology build(TriageConfig config, Topics topics, ModelService model, Inference.Source inference) {
+        return build(config, topics, model, inference, () -> Long.MIN_VALUE);
     }
 
     /**
+     * @param model the bundle's description (labels, contracts, widths)
+     * @param inference where the processors send decoding and inference: the process-wide engine, or per-record
+     *     direct calls
      * @param clusterLastUnreachableMs when the cluster was last seen not answering (wall clock, ms): the join's
      *     wall-clock close of partial posts counts silence only from then on
      */
-    public static Topology build(TriageConfig config, Topics topics, ModelService model,
+    public static Topology build(TriageConfig config, Topics topics, ModelService model, Inference.Source inference,
                                  LongSupplier clusterLastUnreachableMs) {
         Map<String, Object> serdeConfig = config.passThrough();
         StreamsBuilder builder = new StreamsBuilder();
@@ -70,13 +75,12 @@ public final class TriageTopology {
                 .merge(input(builder, Modality.AUDIO, topics.audio()));
 
         DecodeLimits limits = config.decodeLimits();
-        FlushBudget budget = new FlushBudget(StreamsLimits.of(config.all()));
         List<ModalityAdapter<?>> adapters = List.of(
                 EventAdapter.text(topics.text().valueSerde().deserializer(), model, limits),
                 EventAdapter.image(topics.image().valueSerde().deserializer(), model, limits),
                 EventAdapter.audio(topics.audio().valueSerde().deserializer(), model, limits));
         KStream<String, Result<Embedding>> embeddings = events.process(
-                () -> new EncodeProcessor(adapters, model, ENCODE_BUFFER, config, budget),
+                () -> new EncodeProcessor(adapters, inference, ENCODE_BUFFER, config),
                 Named.as(ENCODE), ENCODE_BUFFER);
 
         KStream<String, Result<PostState>> posts = successes(embeddings, topics, ENCODE).process(
@@ -86,8 +90,7 @@ public final class TriageTopology {
 
         String instanceId = config.instanceId();
         KStream<String, Result<Prediction>> predictions = successes(posts, topics, ASSEMBLE).process(
-                () -> new FusionProcessor(model, FUSE_BUFFER, config.batchSize(), config.batchLinger(), instanceId,
-                        budget),
+                () -> new FusionProcessor(model, inference, FUSE_BUFFER, config, instanceId),
                 Named.as(FUSE), FUSE_BUFFER);
 
         successes(predictions, topics, FUSE).to(topics.predictions().name(), topics.predictions().produced());

@@ -23,6 +23,8 @@ final class FakeModelService implements ModelService {
     final AtomicInteger crashAtFusionCall = new AtomicInteger();
     /** While set, every model call fails, as when the runtime is down (a closed predictor, out of memory). */
     final java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+    /** While set, the fusion head's calls fail (the encoders work). */
+    final java.util.concurrent.atomic.AtomicBoolean fusionDown = new java.util.concurrent.atomic.AtomicBoolean();
     /** How long every model call takes, as with a slow model. */
     final java.util.concurrent.atomic.AtomicLong callMillis = new java.util.concurrent.atomic.AtomicLong();
     /** The number of model calls still to fail, as if the runtime were down for a while; then it is back. */
@@ -118,6 +120,9 @@ final class FakeModelService implements ModelService {
             @Override
             public float[][] fuse(float[][] embeddings, float[][] masks) {
                 failIfDown();
+                if (fusionDown.get()) {
+                    throw new IllegalStateException("the fusion head's predictor is closed");
+                }
                 if (fusionCalls.incrementAndGet() == crashAtFusionCall.get()) {
                     throw new SimulatedCrash();
                 }

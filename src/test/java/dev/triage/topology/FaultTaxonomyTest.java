@@ -10,7 +10,10 @@ import dev.triage.avro.DeadLetter;
 import dev.triage.avro.DeadLetterStage;
 import dev.triage.avro.Prediction;
 import dev.triage.avro.TextEvent;
+import dev.triage.config.TriageConfig;
+import dev.triage.inference.EngineSettings;
 import dev.triage.serde.AvroSerdeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -142,9 +145,9 @@ class FaultTaxonomyTest {
     @Test
     void aModelThatIsDownFailsTheTransactionAndKeepsTheBatchBuffered() {
         f = new TopologyFixture(Map.of("triage.batch.size", "8"));
+        f.model.down.set(true);
         f.text.pipeInput("p1", TestEvents.text("p1", T, List.of(TEXT)));
         f.text.pipeInput("p2", TestEvents.text("p2", T + 1, List.of(TEXT)));
-        f.model.down.set(true);
         Throwable thrown = catchThrowable(() -> f.tick(20));
         assertThat(rootSystemFault(thrown)).isNotNull().hasMessageContaining("probe");
         assertThat(f.deadLetters.isEmpty()).as("healthy records are not dead-lettered").isTrue();
@@ -155,38 +158,40 @@ class FaultTaxonomyTest {
     @Test
     void aFusionHeadThatIsDownFailsTheTransactionToo() {
         f = new TopologyFixture(Map.of("triage.batch.size", "8"));
+        f.model.fusionDown.set(true);
         f.text.pipeInput("p1", TestEvents.text("p1", T, List.of(TEXT)));
-        f.tick(20); // encodes p1; the post is complete and waits in the fusion buffer
-        f.model.down.set(true);
-        Throwable thrown = catchThrowable(() -> f.tick(20));
+        Throwable thrown = catchThrowable(() -> {
+            f.tick(20); // forwards p1's embedding; the post is complete and goes to the fusion head
+            f.tick(20);
+        });
         assertThat(rootSystemFault(thrown)).isNotNull();
         assertThat(f.deadLetters.isEmpty()).isTrue();
         assertThat(buffered(TriageTopology.FUSE_BUFFER)).as("still buffered, for the retry").isEqualTo(1);
     }
 
     @Test
-    void aFlushThatKeepsTheThreadLongerThanItsLimitsAllowFailsCleanlyAndKeepsItsEntries() {
-        // at-least-once here: the limit is max.poll.interval.ms, and a flush may take half of it
-        f = new TopologyFixture(Map.of("triage.batch.size", "8", "max.poll.interval.ms", "400"));
+    void aStreamThreadAtItsInFlightLimitWaitsOnlyAsLongAsItsLimitsAllowThenFailsKeepingItsEntries() {
+        // at-least-once here: the limit is max.poll.interval.ms, and the thread may wait half of it
+        f = new TopologyFixture(Map.of("triage.inference.max.in.flight", "1", "max.poll.interval.ms", "400"));
+        f.model.callMillis.set(2_000);
         f.text.pipeInput("p1", TestEvents.text("p1", T, List.of(TEXT)));
-        f.model.callMillis.set(250);
-        Throwable thrown = catchThrowable(() -> f.tick(20));
-        assertThat(rootSystemFault(thrown)).isNotNull().hasMessageContaining("encoding a micro-batch of 1 entries")
-                .hasMessageContaining("more than half of max.poll.interval.ms=400");
+        long started = System.nanoTime();
+        Throwable thrown = catchThrowable(() -> f.text.pipeInput("p2", TestEvents.text("p2", T + 1, List.of(TEXT))));
+        assertThat(rootSystemFault(thrown)).isNotNull().hasMessageContaining("has not answered in 200 ms")
+                .hasMessageContaining("triage.inference.max.in.flight=1");
+        assertThat((System.nanoTime() - started) / 1_000_000).as("waited about 200 ms, not the model's 2 s")
+                .isLessThan(1_500);
         assertThat(f.deadLetters.isEmpty()).isTrue();
         assertThat(f.predictions.isEmpty()).isTrue();
-        assertThat(buffered(TriageTopology.ENCODE_BUFFER)).isEqualTo(1);
+        assertThat(buffered(TriageTopology.ENCODE_BUFFER)).as("both kept for the retry").isEqualTo(2);
     }
 
     @Test
-    void underExactlyOnceTheLimitIsTheTransactionTimeout() {
-        FlushBudget budget = new FlushBudget(dev.triage.config.StreamsLimits.of(Map.of(
-                "application.id", "x", "bootstrap.servers", "x:9092", "processing.guarantee", "exactly_once_v2")));
-        assertThat(budget.budgetMs()).as("Kafka Streams' 10 s transaction timeout, halved").isEqualTo(5_000);
-        FlushBudget raised = new FlushBudget(dev.triage.config.StreamsLimits.of(Map.of(
-                "application.id", "x", "bootstrap.servers", "x:9092", "processing.guarantee", "exactly_once_v2",
-                "producer.transaction.timeout.ms", "60000")));
-        assertThat(raised.budgetMs()).isEqualTo(30_000);
+    void underExactlyOnceTheWaitLimitIsHalfTheTransactionTimeout() {
+        assertThat(EngineSettings.waitBudget(TriageConfig.of(Map.of("processing.guarantee", "exactly_once_v2"))))
+                .as("Kafka Streams' 10 s transaction timeout, halved").isEqualTo(Duration.ofSeconds(5));
+        assertThat(EngineSettings.waitBudget(TriageConfig.of(Map.of("processing.guarantee", "exactly_once_v2",
+                "producer.transaction.timeout.ms", "60000")))).isEqualTo(Duration.ofSeconds(30));
     }
 
     private long buffered(String store) {

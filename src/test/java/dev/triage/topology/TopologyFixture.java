@@ -6,6 +6,8 @@ import dev.triage.avro.ImageEvent;
 import dev.triage.avro.Prediction;
 import dev.triage.avro.TextEvent;
 import dev.triage.config.TriageConfig;
+import dev.triage.inference.EngineSettings;
+import dev.triage.inference.InferenceEngine;
 import dev.triage.serde.AvroTrust;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +27,7 @@ final class TopologyFixture implements AutoCloseable {
 
     final FakeModelService model = new FakeModelService();
     final TriageConfig config;
+    final InferenceEngine engine;
     final Topics topics;
     final TopologyTestDriver driver;
     final EventInput<TextEvent> text;
@@ -56,13 +59,14 @@ final class TopologyFixture implements AutoCloseable {
         props.put("triage.join.grace.ms", "1000");
         props.put("triage.join.idle.close.ms", "500");
         props.put("triage.batch.size", "8");
-        props.put("triage.batch.linger.ms", "10");
+        props.put("triage.batch.linger.ms", "2");
         props.put("triage.instance.id", "test");
         props.putAll(overrides);
         config = TriageConfig.of(props);
         this.topics = topics.apply(Topics.from(config));
-        driver = new TopologyTestDriver(TriageTopology.build(config, this.topics, model, clusterLastUnreachableMs),
-                StreamsSettings.of(config), WALL_START);
+        engine = InferenceEngine.start(model, EngineSettings.of(config, false, 2));
+        driver = new TopologyTestDriver(TriageTopology.build(config, this.topics, model, engine,
+                clusterLastUnreachableMs), StreamsSettings.of(config), WALL_START);
         text = new EventInput<>(input(this.topics.text()), TextEvent::getEventTime);
         image = new EventInput<>(input(this.topics.image()), ImageEvent::getEventTime);
         audio = new EventInput<>(input(this.topics.audio()), AudioEvent::getEventTime);
@@ -80,8 +84,21 @@ final class TopologyFixture implements AutoCloseable {
         return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
     }
 
+    /**
+     * Waits (in real time) until the engine has answered everything submitted so far, then advances the driver's
+     * wall clock, so the processors' punctuations forward those answers: the driver's clock is not the engine's.
+     */
     void tick(long millis) {
+        awaitEngine();
         driver.advanceWallClockTime(Duration.ofMillis(millis));
+    }
+
+    /** Forwards everything the engine can answer now: a few of the processors' punctuation periods. */
+    void settle() {
+        long period = Punctuators.interval(config.batchLinger()).toMillis();
+        for (int i = 0; i < 3; i++) {
+            tick(period);
+        }
     }
 
     /** Lets every window close on the wall clock and every batch flush, with no more input. */
@@ -91,8 +108,20 @@ final class TopologyFixture implements AutoCloseable {
         }
     }
 
+    void awaitEngine() {
+        try {
+            if (!engine.awaitIdle(Duration.ofSeconds(30))) {
+                throw new IllegalStateException("the inference engine did not finish in 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         driver.close();
+        engine.close();
     }
 }

@@ -267,6 +267,7 @@ class TriageTopologyTest {
             f.text.pipeInput(id, TestEvents.text(id, T + i, List.of(TEXT)));
         }
         f.tick(2000);
+        f.settle();
         List<Prediction> out = f.predictions.readValuesToList();
         assertThat(out).hasSize(16);
         assertThat(f.model.largestFusionBatch.get()).isEqualTo(8);

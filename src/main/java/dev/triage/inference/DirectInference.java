@@ -1,0 +1,67 @@
+package dev.triage.inference;
+
+import dev.triage.avro.Modality;
+import dev.triage.topology.ModelService;
+import dev.triage.topology.ModelSession;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Per-record inference on the calling (stream) thread, with the processor's own predictors: what a
+ * {@code mapValues(predictor::predict)} topology does. Every answer is complete when returned. The baseline the
+ * engine is measured against ({@code triage.inference.mode=direct}).
+ */
+public final class DirectInference implements Inference {
+    private final ModelService model;
+    private final ModelSession session;
+
+    private DirectInference(ModelService model) {
+        this.model = model;
+        this.session = model.openSession();
+    }
+
+    /** Each processor opens its own session. */
+    public static Inference.Source source(ModelService model) {
+        return () -> new DirectInference(model);
+    }
+
+    @Override
+    public Executor decoding() {
+        return Runnable::run;
+    }
+
+    @Override
+    public CompletableFuture<Inferred> encode(Modality modality, ByteBuffer tensor) {
+        return one(tensor, batch -> ModuleCalls.encode(session, modality, batch),
+                () -> ModuleCalls.encode(session, modality, List.of(ModuleCalls.probeInput(model, modality))));
+    }
+
+    @Override
+    public CompletableFuture<Inferred> fuse(float[] embedding, float[] mask) {
+        return one(new ModuleCalls.FusionRow(embedding, mask), batch -> ModuleCalls.fuse(session, batch),
+                () -> ModuleCalls.fuse(session, List.of(ModuleCalls.probePost(model))));
+    }
+
+    private static <I> CompletableFuture<Inferred> one(I input, FailureIsolation.BatchFunction<I, float[]> fn,
+                                                       FailureIsolation.Probe probe) {
+        CompletableFuture<Inferred> result = new CompletableFuture<>();
+        try {
+            FailureIsolation.Outcome<float[]> o = FailureIsolation.run(List.of(input), fn, probe).get(0);
+            if (o.isSuccess()) {
+                result.complete(new Inferred(o.output(), 1));
+            } else {
+                result.completeExceptionally(o.fault());
+            }
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

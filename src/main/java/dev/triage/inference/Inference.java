@@ -1,0 +1,36 @@
+package dev.triage.inference;
+
+import dev.triage.avro.Modality;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * How a processor reaches the model. Answers are futures: they complete with the request's row, or exceptionally
+ * with a {@link dev.triage.topology.RecordFault} (this input can never be scored) or a
+ * {@link dev.triage.topology.SystemFault} (the model is down: retry the transaction).
+ */
+public interface Inference extends AutoCloseable {
+
+    /** Where payloads are decoded and preprocessed. */
+    Executor decoding();
+
+    /** Encodes one preprocessed input (little-endian: int64 token ids for text, float32 otherwise). */
+    CompletableFuture<Inferred> encode(Modality modality, ByteBuffer tensor);
+
+    /**
+     * Scores one post: {@code embedding} is text | image | audio (zeros where missing), {@code mask} has 1 where the
+     * modality is present (TEXT, IMAGE, AUDIO). The row is the labels' probabilities.
+     */
+    CompletableFuture<Inferred> fuse(float[] embedding, float[] mask);
+
+    /** Releases what this handle owns (a direct handle its predictors; an engine handle nothing). */
+    @Override
+    void close();
+
+    /** Gives each processor its handle. */
+    @FunctionalInterface
+    interface Source {
+        Inference open();
+    }
+}

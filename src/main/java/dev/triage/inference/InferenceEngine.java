@@ -1,0 +1,153 @@
+package dev.triage.inference;
+
+import dev.triage.avro.Modality;
+import dev.triage.topology.ModelService;
+import dev.triage.topology.ModelSession;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The process-wide inference engine: one {@link DynamicBatcher} per model module (text, image and audio encoders,
+ * fusion head) whose batches are shared by every task and stream thread, and a bounded pool that decodes payloads
+ * beside them. Each batcher's workers open their own {@link ModelSession}, so each owns its predictors; on a GPU
+ * the modules' weights live once on the device (predictors share their model's weights) and one worker per module
+ * runs large batches.
+ */
+public final class InferenceEngine implements Inference.Source, AutoCloseable {
+    private final EngineSettings settings;
+    private final Map<Modality, DynamicBatcher<ByteBuffer>> encoders = new EnumMap<>(Modality.class);
+    private final DynamicBatcher<ModuleCalls.FusionRow> fusion;
+    private final ExecutorService decodePool;
+    private final Executor decoding;
+    private final Outstanding outstanding = new Outstanding();
+
+    private InferenceEngine(ModelService model, EngineSettings settings) {
+        this.settings = settings;
+        for (Modality m : Modality.values()) {
+            ByteBuffer probe = ModuleCalls.probeInput(model, m);
+            encoders.put(m, batcher(m.name().toLowerCase(java.util.Locale.ROOT) + "-encoder", model,
+                    (session, batch) -> ModuleCalls.encode(session, m, batch), probe));
+        }
+        this.fusion = batcher("fusion-head", model, ModuleCalls::fuse, ModuleCalls.probePost(model));
+        this.decodePool = Executors.newFixedThreadPool(settings.decodeThreads(), daemon("triage-decode-"));
+        this.decoding = task -> {
+            outstanding.add();
+            decodePool.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    outstanding.done();
+                }
+            });
+        };
+    }
+
+    /** Starts the engine's threads; predictors are made by each worker on its first batch. */
+    public static InferenceEngine start(ModelService model, EngineSettings settings) {
+        return new InferenceEngine(model, settings);
+    }
+
+    @FunctionalInterface
+    private interface SessionCall<I> {
+        List<float[]> run(ModelSession session, List<I> batch) throws Exception;
+    }
+
+    private <I> DynamicBatcher<I> batcher(String name, ModelService model, SessionCall<I> call, I probe) {
+        return new DynamicBatcher<>(name, settings.maxBatch(), settings.maxDelay(), settings.queueCapacity(),
+                settings.workers(), () -> new SessionWorker<>(model.openSession(), call, probe), outstanding);
+    }
+
+    /** A worker's module: its own session (so its own predictors), made and closed on the worker's thread. */
+    private record SessionWorker<I>(ModelSession session, SessionCall<I> call, I probeInput)
+            implements DynamicBatcher.Worker<I> {
+        @Override
+        public List<float[]> run(List<I> batch) throws Exception {
+            return call.run(session, batch);
+        }
+
+        @Override
+        public void probe() throws Exception {
+            call.run(session, List.of(probeInput));
+        }
+
+        @Override
+        public void close() {
+            session.close();
+        }
+    }
+
+    /** Every processor shares the engine; closing a handle releases nothing. */
+    @Override
+    public Inference open() {
+        return new Inference() {
+            @Override
+            public Executor decoding() {
+                return decoding;
+            }
+
+            @Override
+            public CompletableFuture<Inferred> encode(Modality modality, ByteBuffer tensor) {
+                return encoders.get(modality).submit(tensor, settings.maxWait());
+            }
+
+            @Override
+            public CompletableFuture<Inferred> fuse(float[] embedding, float[] mask) {
+                return fusion.submit(new ModuleCalls.FusionRow(embedding, mask), settings.maxWait());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    /** Each module's batch sizes, queue waits and model time so far: text, image, audio encoder, fusion head. */
+    public List<BatchStats.Snapshot> stats() {
+        List<BatchStats.Snapshot> out = new ArrayList<>();
+        encoders.values().forEach(b -> out.add(b.stats()));
+        out.add(fusion.stats());
+        return out;
+    }
+
+    /** Waits until every request handed to the engine has its answer; false after {@code timeout}. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        return outstanding.awaitZero(timeout);
+    }
+
+    /** Stops decoding and the workers; requests still queued fail as system faults. */
+    @Override
+    public void close() {
+        decodePool.shutdownNow();
+        encoders.values().forEach(DynamicBatcher::close);
+        fusion.close();
+        try {
+            decodePool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

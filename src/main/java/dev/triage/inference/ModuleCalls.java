@@ -1,0 +1,52 @@
+package dev.triage.inference;
+
+import dev.triage.avro.Modality;
+import dev.triage.topology.ModelService;
+import dev.triage.topology.ModelSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+
+/** The four modules of a bundle as batch functions over one {@link ModelSession}, and each module's probe input. */
+final class ModuleCalls {
+    private ModuleCalls() {}
+
+    /** One post's fusion-head input. */
+    record FusionRow(float[] embedding, float[] mask) {}
+
+    static List<float[]> encode(ModelSession session, Modality modality, List<ByteBuffer> tensors) throws Exception {
+        float[][] out = switch (modality) {
+            case TEXT -> session.encodeText(Tensors.toLongs(tensors));
+            case IMAGE -> session.encodeImages(Tensors.toFloats(tensors));
+            case AUDIO -> session.encodeAudio(Tensors.toFloats(tensors));
+        };
+        return Arrays.asList(out);
+    }
+
+    static List<float[]> fuse(ModelSession session, List<FusionRow> rows) throws Exception {
+        float[][] embeddings = new float[rows.size()][];
+        float[][] masks = new float[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            embeddings[i] = rows.get(i).embedding();
+            masks[i] = rows.get(i).mask();
+        }
+        return Arrays.asList(session.fuse(embeddings, masks));
+    }
+
+    /** An all-zero input of the modality's contract (padding, a black image, silence): any working model takes it. */
+    static ByteBuffer probeInput(ModelService model, Modality modality) {
+        int bytes = switch (modality) {
+            case TEXT -> model.textContract().maxTokens() * Long.BYTES;
+            case IMAGE -> 3 * model.imageContract().size() * model.imageContract().size() * Float.BYTES;
+            case AUDIO -> model.audioContract().clipSamples() * Float.BYTES;
+        };
+        return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** A post with no modality: zero embeddings and an all-zero mask. */
+    static FusionRow probePost(ModelService model) {
+        int width = model.width(Modality.TEXT) + model.width(Modality.IMAGE) + model.width(Modality.AUDIO);
+        return new FusionRow(new float[width], new float[3]);
+    }
+}
