@@ -1,0 +1,46 @@
+package dev.triage.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.triage.config.TriageConfig;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How the engine is sized for a CPU or a GPU, from the configuration. */
+class EngineSettingsTest {
+
+    @Test
+    void onACpuEachModuleGetsAQuarterOfTheCoresAndDecodingWhatTheStreamThreadsLeave() {
+        EngineSettings s = EngineSettings.of(TriageConfig.of(Map.of("num.stream.threads", "4")), false, 16);
+        assertThat(s.workers()).isEqualTo(4);
+        assertThat(s.decodeThreads()).isEqualTo(12);
+        assertThat(s.maxBatch()).isEqualTo(32);
+        assertThat(s.maxDelay()).isEqualTo(Duration.ofMillis(20));
+        assertThat(s.queueCapacity()).as("room for every stream thread's in-flight records")
+                .isGreaterThanOrEqualTo(4 * 256);
+    }
+
+    @Test
+    void onASmallMachineThereIsAlwaysOneWorkerAndOneDecoder() {
+        EngineSettings s = EngineSettings.of(TriageConfig.of(Map.of("num.stream.threads", "2")), false, 2);
+        assertThat(s.workers()).isEqualTo(1);
+        assertThat(s.decodeThreads()).isEqualTo(1);
+    }
+
+    @Test
+    void onAGpuOneWorkerPerModuleRunsLargeBatches() {
+        EngineSettings s = EngineSettings.of(TriageConfig.of(Map.of("num.stream.threads", "4",
+                TriageConfig.MODEL_DEVICE, "gpu:1", TriageConfig.BATCH_SIZE, "256")), true, 16);
+        assertThat(s.workers()).as("the weights live once on the device; one worker per module feeds it").isEqualTo(1);
+        assertThat(s.maxBatch()).isEqualTo(256);
+    }
+
+    @Test
+    void explicitSettingsWin() {
+        EngineSettings s = EngineSettings.of(TriageConfig.of(Map.of(TriageConfig.INFERENCE_WORKERS, "3",
+                TriageConfig.DECODE_THREADS, "5", TriageConfig.INFERENCE_MAX_IN_FLIGHT, "10")), true, 2);
+        assertThat(s.workers()).isEqualTo(3);
+        assertThat(s.decodeThreads()).isEqualTo(5);
+    }
+}
