@@ -7,13 +7,11 @@ import dev.triage.avro.Modality;
 import dev.triage.avro.SourceRecord;
 import dev.triage.config.TriageConfig;
 import dev.triage.encode.DecodeException;
-import dev.triage.inference.EngineSettings;
 import dev.triage.inference.Inference;
 import dev.triage.inference.Inferred;
 import dev.triage.serde.AvroSerdeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -22,12 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Reads and checks every modality's events on the stream thread (an unreadable record, a bad key or event time is
@@ -40,45 +34,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@value #PAYLOAD_LIMIT_BYTES} bytes or no larger than the tensor; a larger payload is decoded on the stream thread
  * and its tensor stored instead, so a changelog record is never much larger than the model's input.
  */
-final class EncodeProcessor implements Processor<String, ModalityEvent, String, Result<Embedding>> {
+final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput, Result<Embedding>> {
     static final int PAYLOAD_LIMIT_BYTES = 512 * 1024;
 
     private final Map<Modality, ModalityAdapter<?>> adapters;
-    private final Inference.Source inferenceSource;
-    private final String storeName;
-    private final Duration poll;
-    private final int maxInFlight;
-    private final Duration maxWait;
     private final long maxPastMs;
     private final long maxFutureMs;
     private final boolean deadLetterOnRegistryOutage;
 
-    private ProcessorContext<String, Result<Embedding>> context;
-    private Inference inference;
-    private InFlight<BufferedInput> inFlight;
-
     EncodeProcessor(List<ModalityAdapter<?>> adapters, Inference.Source inference, String storeName,
                     TriageConfig config) {
+        super(inference, storeName, config);
         this.adapters = new EnumMap<>(Modality.class);
         adapters.forEach(a -> this.adapters.put(a.modality(), a));
-        this.inferenceSource = inference;
-        this.storeName = storeName;
-        this.poll = Punctuators.interval(config.batchLinger());
-        this.maxInFlight = config.getInt(TriageConfig.INFERENCE_MAX_IN_FLIGHT);
-        this.maxWait = EngineSettings.waitBudget(config);
         this.maxPastMs = config.eventTimeMaxPast().toMillis();
         this.maxFutureMs = config.eventTimeMaxFuture().toMillis();
         this.deadLetterOnRegistryOutage = config.deadLetterOnRegistryOutage();
-    }
-
-    @Override
-    public void init(ProcessorContext<String, Result<Embedding>> context) {
-        this.context = context;
-        KeyValueStore<Long, BufferedInput> store = context.getStateStore(storeName);
-        this.inference = inferenceSource.open();
-        this.inFlight = new InFlight<>(store, maxInFlight, maxWait, this::forward);
-        inFlight.resubmitStored(this::submitStored);
-        context.schedule(poll, PunctuationType.WALL_CLOCK_TIME, now -> inFlight.forwardReady());
     }
 
     @Override
@@ -138,7 +109,8 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
     }
 
     /** An entry restored from the changelog: its tensor, or its record's value read and decoded again. */
-    private CompletableFuture<Inferred> submitStored(BufferedInput in) {
+    @Override
+    protected CompletableFuture<Inferred> submitStored(BufferedInput in) {
         if (in.getTensor() != null) {
             return inference.encode(in.getModality(), in.getTensor().duplicate());
         }
@@ -227,7 +199,8 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
         return out;
     }
 
-    private void forward(BufferedInput in, Inferred result, Throwable fault) {
+    @Override
+    protected void forward(BufferedInput in, Inferred result, Throwable fault) {
         long now = context.currentSystemTimeMs();
         Result<Embedding> value;
         if (fault == null) {
@@ -256,15 +229,5 @@ final class EncodeProcessor implements Processor<String, ModalityEvent, String, 
                 // The join state keeps coordinates only: a later dead letter points at the original record.
                 .setSource(in.getSource().getValue() == null ? in.getSource() : withoutValue(in.getSource()))
                 .build();
-    }
-
-    @Override
-    public void close() {
-        if (inFlight != null) {
-            inFlight.abandon();
-        }
-        if (inference != null) {
-            inference.close();
-        }
     }
 }

@@ -9,69 +9,49 @@ import dev.triage.avro.Prediction;
 import dev.triage.avro.SourceRecord;
 import dev.triage.avro.Timings;
 import dev.triage.config.TriageConfig;
-import dev.triage.inference.EngineSettings;
 import dev.triage.inference.Inference;
 import dev.triage.inference.Inferred;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Scores assembled posts with the fusion head through the inference engine (whose batcher shares its batches with
  * every task), masking the modalities a post lacks, and turns each row of probabilities into a {@link Prediction}.
  * A post waits in a changelogged store until its prediction is forwarded, in the order the posts were closed.
  */
-final class FusionProcessor implements Processor<String, PostState, String, Result<Prediction>> {
+final class FusionProcessor extends EngineProcessor<PostState, PostState, Result<Prediction>> {
     private static final Modality[] ORDER = {Modality.TEXT, Modality.IMAGE, Modality.AUDIO};
 
     private final ModelService model;
-    private final Inference.Source inferenceSource;
-    private final String storeName;
-    private final Duration poll;
-    private final int maxInFlight;
-    private final Duration maxWait;
     private final String instanceId;
-
-    private ProcessorContext<String, Result<Prediction>> context;
-    private Inference inference;
-    private InFlight<PostState> inFlight;
     private int[] widths;
 
     FusionProcessor(ModelService model, Inference.Source inference, String storeName, TriageConfig config,
                     String instanceId) {
+        super(inference, storeName, config);
         this.model = model;
-        this.inferenceSource = inference;
-        this.storeName = storeName;
-        this.poll = Punctuators.interval(config.batchLinger());
-        this.maxInFlight = config.getInt(TriageConfig.INFERENCE_MAX_IN_FLIGHT);
-        this.maxWait = EngineSettings.waitBudget(config);
         this.instanceId = instanceId;
     }
 
     @Override
-    public void init(ProcessorContext<String, Result<Prediction>> context) {
-        this.context = context;
-        KeyValueStore<Long, PostState> store = context.getStateStore(storeName);
+    protected void start() {
         this.widths = new int[ORDER.length];
         for (int i = 0; i < ORDER.length; i++) {
             widths[i] = model.width(ORDER[i]);
         }
-        this.inference = inferenceSource.open();
-        this.inFlight = new InFlight<>(store, maxInFlight, maxWait, this::forward);
-        inFlight.resubmitStored(this::score);
-        context.schedule(poll, PunctuationType.WALL_CLOCK_TIME, now -> inFlight.forwardReady());
     }
 
     @Override
     public void process(Record<String, PostState> record) {
         inFlight.add(record.value(), score(record.value()));
+    }
+
+    @Override
+    protected CompletableFuture<Inferred> submitStored(PostState post) {
+        return score(post);
     }
 
     /** The post's masked, concatenated embeddings, to the fusion head. */
@@ -97,7 +77,8 @@ final class FusionProcessor implements Processor<String, PostState, String, Resu
         return inference.fuse(embedding, mask);
     }
 
-    private void forward(PostState post, Inferred result, Throwable fault) {
+    @Override
+    protected void forward(PostState post, Inferred result, Throwable fault) {
         long now = context.currentSystemTimeMs();
         Result<Prediction> value = fault == null
                 ? Result.success(prediction(post, result.values(), result.batchSize()))
@@ -158,15 +139,5 @@ final class FusionProcessor implements Processor<String, PostState, String, Resu
             }
         }
         return DeadLetters.source("", -1, -1, null, null);
-    }
-
-    @Override
-    public void close() {
-        if (inFlight != null) {
-            inFlight.abandon();
-        }
-        if (inference != null) {
-            inference.close();
-        }
     }
 }
