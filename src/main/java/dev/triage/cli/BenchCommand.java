@@ -23,15 +23,18 @@ import picocli.CommandLine.Option;
                 + "the same model for every row. Each row is the median of --runs runs, with min and max.",
                 "Rows: limit (the model alone, preprocessed posts in memory, at the pipeline's batch size, as many "
                         + "worker threads as stream threads), preprocess (decoding alone) and limit+decode (both, "
-                        + "from raw events in memory); triage (the full "
-                        + "pipeline, first record in -> last prediction visible to a read_committed consumer); "
-                        + "per-record (the same app with triage.batch.size=1, triage.batch.linger.ms=0); join-only "
+                        + "from raw events in memory); triage (the full pipeline with the inference engine, "
+                        + "first record in -> last prediction visible to a read_committed consumer; with each model "
+                        + "module's batch_fill, mean batch / triage.batch.size); per-record (the same topology "
+                        + "without the engine, as mapValues(predictor::predict) does: each record decoded and "
+                        + "scored alone on its stream thread, triage.inference.mode=direct, triage.batch.size=1); "
+                        + "join-only "
                         + "(a constant model: Kafka, Avro, decoding, buffers and the join); latency-50 / latency-80 "
                         + "(live posts at 50% / 80% of the triage rate: p50/p95/p99/max from a post's last event "
                         + "produced to its prediction visible, plus the delay of partial posts); python-peer "
                         + "(python/bench_peer.py, per record, on the same bundle).",
-                "Batch size, linger and the model come from the configuration (-c, -D), e.g. "
-                        + "-D triage.model.dir=DIR -D triage.batch.size=32.",
+                "Batch size, linger, the engine's settings and the model come from the configuration (-c, -D), "
+                        + "e.g. -D triage.model.dir=DIR -D triage.batch.size=32 -D triage.inference.workers=2.",
                 "Exit code 1 if a row failed (a skipped Python peer is not a failure)."})
 final class BenchCommand implements Callable<Integer> {
     @Mixin

@@ -83,4 +83,40 @@ class BenchPartsTest {
         return new BenchOptions(10, 1, false, 1, 1, 1, 0, 0, 0, "python3", java.nio.file.Path.of("x.py"), rows,
                 false, List.of(1), List.of(0L), 0, 1, null);
     }
+
+    @Test
+    void perRecordRowRunsWithoutTheEngineOneRecordAtATime() {
+        assertThat(BenchRun.PER_RECORD_OVERRIDES).containsEntry("triage.inference.mode", "direct")
+                .containsEntry("triage.batch.size", "1");
+        dev.triage.config.TriageConfig config = dev.triage.config.TriageConfig.of(BenchRun.PER_RECORD_OVERRIDES);
+        assertThat(config.directInference()).isTrue();
+        assertThat(config.batchSize()).isEqualTo(1);
+        assertThat(BenchRun.PER_RECORD_MEASURES).contains("mapValues(predictor::predict)",
+                "triage.inference.mode=direct");
+    }
+
+    @Test
+    void engineInfoIsTheMedianOverRunsPerModule() {
+        List<dev.triage.inference.BatchStats.Snapshot> run1 = List.of(
+                new dev.triage.inference.BatchStats.Snapshot("text-encoder", 32, 10, 240, 24.0, 0.75, 25, 5, 20, 30,
+                        1000),
+                new dev.triage.inference.BatchStats.Snapshot("fusion-head", 32, 20, 320, 16.0, 0.5, 16, 6, 25, 40,
+                        100));
+        List<dev.triage.inference.BatchStats.Snapshot> run2 = List.of(
+                new dev.triage.inference.BatchStats.Snapshot("text-encoder", 32, 8, 256, 32.0, 1.0, 32, 7, 30, 35,
+                        1200));
+        List<dev.triage.inference.BatchStats.Snapshot> run3 = List.of(
+                new dev.triage.inference.BatchStats.Snapshot("text-encoder", 32, 12, 288, 24.0 * 1.125, 0.84, 27, 3,
+                        10, 12, 800));
+        Map<String, Map<String, Object>> info = BenchRun.engineInfo(List.of(run1, run2, run3));
+        assertThat(info).containsOnlyKeys("text-encoder", "fusion-head");
+        Map<String, Object> text = info.get("text-encoder");
+        assertThat((Double) text.get("batch_fill")).isEqualTo(27.0 / 32);
+        assertThat((Double) text.get("mean_batch")).isEqualTo(27.0);
+        assertThat((Double) text.get("queue_wait_p50_ms")).isEqualTo(5.0);
+        assertThat((Double) text.get("queue_wait_p99_ms")).isEqualTo(20.0);
+        assertThat((Double) text.get("model_run_ms")).isEqualTo(1000.0);
+        assertThat(text).containsEntry("max_batch", 32).containsEntry("runs", 3);
+        assertThat((Double) info.get("fusion-head").get("batch_fill")).isEqualTo(0.5);
+    }
 }
