@@ -53,6 +53,7 @@ public final class BenchRun {
     private final BenchOptions options;
     private final Map<String, Object> settings;
     private final PrintStream out;
+    private final ModelBundle bundle;
 
     private PipelineRunner runner;
     private TriageConfig config;
@@ -65,15 +66,18 @@ public final class BenchRun {
 
     /**
      * @param settings the user's configuration (file, environment, {@code -D}); the bench sets the broker, registry,
-     *                 application ids, topics, {@code num.stream.threads} and the partition count itself
+     *                 application ids, topics, {@code num.stream.threads} and the partition count itself, and
+     *                 {@code triage.model.dir} from {@code --model} unless the user set it
      */
     public BenchRun(BenchOptions options, Map<String, Object> settings, PrintStream out) {
         this.options = options;
         this.settings = Map.copyOf(settings);
         this.out = out;
+        this.bundle = ModelBundle.choose(options.model(), this.settings);
     }
 
     public BenchReport run() throws Exception {
+        bundle.ensureBuilt(options.python(), ModelBundle.EXPORT_SCRIPT, out);
         Path state = Files.createTempDirectory("triage-bench-state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(
@@ -83,6 +87,7 @@ public final class BenchRun {
             Map<String, Object> base = new HashMap<>(settings);
             base.put("num.stream.threads", Integer.toString(options.threads()));
             base.put(TriageConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()));
+            base.put(TriageConfig.MODEL_DIR, bundle.dir().toString());
             runner = new PipelineRunner(broker, registryUrl, base, options.partitions(), state);
             config = runner.config("triage-bench", Map.of(), false);
             manifest = ModelManifest.read(modelDir().resolve(ModelManifest.FILE_NAME));
@@ -517,6 +522,8 @@ public final class BenchRun {
         s.put("triage.model.threads", config.getInt(TriageConfig.MODEL_THREADS));
         s.put("triage.model.device", config.getString(TriageConfig.MODEL_DEVICE));
         s.put("model", manifest.name() + " " + manifest.version());
+        s.put("model_option", options.model().id());
+        s.put("model_dir_explicit", bundle.explicit());
         s.put("triage.model.dir", modelDir().toString());
         s.put("triage.inference.mode", config.getString(TriageConfig.INFERENCE_MODE));
         s.put("triage.inference.workers", config.getInt(TriageConfig.INFERENCE_WORKERS));

@@ -81,7 +81,70 @@ class BenchPartsTest {
 
     private static BenchOptions options(Set<BenchOptions.Row> rows) {
         return new BenchOptions(10, 1, false, 1, 1, 1, 0, 0, 0, "python3", java.nio.file.Path.of("x.py"), rows,
-                false, List.of(1), List.of(0L), 0, 1, null);
+                false, List.of(1), List.of(0L), 0, 1, null, null);
+    }
+
+    @Test
+    void modelOptionDefaultsToReferenceAndRefusesUnknownNames() {
+        assertThat(options(EnumSet.of(BenchOptions.Row.TRIAGE)).model()).isEqualTo(BenchOptions.Model.REFERENCE);
+        assertThat(BenchOptions.Model.of(" Full ")).isEqualTo(BenchOptions.Model.FULL);
+        assertThat(BenchOptions.Model.FULL.dir()).isEqualTo(java.nio.file.Path.of("models/full"));
+        assertThatThrownBy(() -> BenchOptions.Model.of("huge")).hasMessageContaining("reference", "full");
+        var cli = TriageCli.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter()));
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("bench", "--model", "huge")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown model 'huge'");
+        StringWriter help = new StringWriter();
+        cli.setOut(new PrintWriter(help));
+        assertThat(cli.execute("bench", "--help")).isZero();
+        assertThat(help.toString()).contains("--model", "models/full", "mapValues(predictor::predict)",
+                "triage.inference.mode=direct", "batch_fill");
+    }
+
+    @Test
+    void modelBundleFollowsTheOptionUnlessTheModelDirIsExplicit() {
+        ModelBundle full = ModelBundle.choose(BenchOptions.Model.FULL, Map.of("triage.batch.size", "8"));
+        assertThat(full.dir()).isEqualTo(java.nio.file.Path.of("models/full"));
+        assertThat(full.explicit()).isFalse();
+        assertThat(ModelBundle.choose(BenchOptions.Model.REFERENCE, Map.of()).dir())
+                .isEqualTo(java.nio.file.Path.of("models/reference"));
+        ModelBundle mine = ModelBundle.choose(BenchOptions.Model.FULL, Map.of("triage.model.dir", "/tmp/mine"));
+        assertThat(mine.dir()).isEqualTo(java.nio.file.Path.of("/tmp/mine"));
+        assertThat(mine.explicit()).isTrue();
+        assertThat(mine.needsBuild()).isFalse();
+        assertThat(ModelBundle.exportCommand("/usr/bin/python3", ModelBundle.EXPORT_SCRIPT,
+                java.nio.file.Path.of("models/full"))).containsExactly("/usr/bin/python3", "python/export.py",
+                "--variant", "full", "--out", "models/full");
+    }
+
+    @Test
+    void aFailedExportSaysSoAndLeavesNoBundle(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // The exporter is run as PYTHON SCRIPT --variant full --out DIR; sh stands in for Python here.
+        java.nio.file.Path script = dir.resolve("export.sh");
+        java.nio.file.Files.writeString(script, "echo exporting\nexit 3\n");
+        ModelBundle bundle = new ModelBundle(BenchOptions.Model.FULL, dir.resolve("full"), false);
+        assertThat(bundle.needsBuild()).isTrue();
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        assertThatThrownBy(() -> bundle.ensureBuilt("/bin/sh", script, new java.io.PrintStream(printed, true)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("exited with 3");
+        assertThat(printed.toString()).contains("building the full-size bundle", "  export: exporting");
+        assertThat(dir.resolve("full")).doesNotExist();
+        assertThat(dir.resolve("full.partial")).doesNotExist();
+    }
+
+    @Test
+    void aSuccessfulExportIsMovedIntoPlace(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path script = dir.resolve("export.sh");
+        java.nio.file.Files.writeString(script, "[ \"$1 $2 $3\" = \"--variant full --out\" ] || exit 2\n"
+                + "mkdir -p \"$4\" && echo '{}' > \"$4/model.json\"\n");
+        ModelBundle bundle = new ModelBundle(BenchOptions.Model.FULL, dir.resolve("full"), false);
+        bundle.ensureBuilt("/bin/sh", script, new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true));
+        assertThat(dir.resolve("full/model.json")).exists();
+        assertThat(bundle.needsBuild()).isFalse();
     }
 
     @Test
