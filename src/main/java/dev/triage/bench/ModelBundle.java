@@ -16,9 +16,9 @@ import java.util.Map;
 /**
  * Which model bundle the bench runs on. {@code --model reference|full} picks {@code models/reference} or
  * {@code models/full}; a {@code triage.model.dir} the user set (configuration file, environment or {@code -D}) wins
- * over either, since it names a bundle outright. The full-size bundle is not in the repository (about 45 MB): when
- * it is chosen and {@code models/full/model.json} is missing, {@link #ensureBuilt} exports it with
- * {@code python/export.py --variant full}.
+ * over either, since it names a bundle outright. The full-size bundle is not in the repository (about 70 MB with its
+ * parity fixtures): when it is chosen and {@code models/full/model.json} is missing, {@link #ensureBuilt} exports it
+ * with {@code python/export.py --variant full}.
  *
  * @param model    what {@code --model} asked for
  * @param dir      the bundle directory every row uses
@@ -70,7 +70,7 @@ record ModelBundle(BenchOptions.Model model, Path dir, boolean explicit) {
                     + "build the bundle with '" + how + "' and pass -D triage.model.dir=DIR)");
         }
         out.println("--model full: " + dir.resolve(ModelManifest.FILE_NAME) + " is missing; building the full-size "
-                + "bundle (ResNet-18 at 224 px, untrained, about 45 MB): " + how);
+                + "bundle (ResNet-18 at 224 px, untrained, about 70 MB with its parity fixtures): " + how);
         PipelineRunner.deleteQuietly(partial);
         long start = System.nanoTime();
         Process process;
