@@ -123,7 +123,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Bundle of every row (limit, pipeline rows, Python peer): reference (models/reference, "
                     + "the shipped small model) or full (models/full: ResNet-18 at 224 px, untrained, about 70 MB "
                     + "with its parity fixtures; built first with --python python/export.py --variant full when "
-                    + "models/full/model.json is missing). An explicit triage.model.dir wins over either (default: ${DEFAULT-VALUE}).")
+                    + "models/full/model.json is missing). An explicit triage.model.dir wins over either "
+                    + "(default: ${DEFAULT-VALUE}).")
     BenchOptions.Model model;
 
     @Override
