@@ -28,12 +28,14 @@ import java.util.Set;
  * @param sweepRate      rate of the sweep's latency runs (0 = half of each point's own throughput)
  * @param seed           seed of the synthetic feed
  * @param json           where the JSON report goes, or {@code null}
+ * @param model          which bundle every row uses when {@code triage.model.dir} is not set explicitly
+ *                       ({@code null} = {@link Model#REFERENCE})
  */
 public record BenchOptions(int posts, int runs, boolean warmUp, int threads, int partitions, double latencySeconds,
                            double latencyWarmUpSeconds,
                            int partialPosts, int pythonPosts, String python, Path peerScript, Set<Row> rows,
                            boolean sweep, List<Integer> sweepBatchSizes, List<Long> sweepLingersMs,
-                           double sweepRate, long seed, Path json) {
+                           double sweepRate, long seed, Path json, Model model) {
 
     /** The rows of the report; the preprocessing row comes with the limit. */
     public enum Row {
@@ -55,7 +57,37 @@ public record BenchOptions(int posts, int runs, boolean warmUp, int threads, int
         }
     }
 
+    /**
+     * The bundle of {@code --model}: {@code reference} ({@code models/reference}, the shipped small model) or
+     * {@code full} ({@code models/full}: ResNet-18 at 224 px, untrained, built by {@code python/export.py} when
+     * missing).
+     */
+    public enum Model {
+        REFERENCE, FULL;
+
+        /** {@code reference}, {@code full}. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The bundle directory, relative to the working directory (the checkout). */
+        public Path dir() {
+            return Path.of("models", id());
+        }
+
+        public static Model of(String id) {
+            for (Model m : values()) {
+                if (m.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("unknown model '" + id + "'; models are " + EnumSet.allOf(Model.class)
+                    .stream().map(Model::id).toList());
+        }
+    }
+
     public BenchOptions {
+        model = model == null ? Model.REFERENCE : model;
         if (posts < 1 || runs < 1 || threads < 1 || partitions < 1) {
             throw new IllegalArgumentException("--posts, --runs, --threads and --partitions must be at least 1");
         }

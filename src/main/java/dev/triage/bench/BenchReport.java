@@ -45,18 +45,50 @@ public record BenchReport(String date, Map<String, Object> machine, Map<String, 
                 .filter(r -> r.note() != null && r.note().startsWith("failed")).count();
     }
 
+    /**
+     * The triage row's batch fill per model module (median over its runs of mean batch / {@code triage.batch.size}),
+     * or {@code null} when that row has no engine numbers (not run, failed).
+     */
+    public Map<String, Double> batchFill() {
+        Map<String, Double> fill = new LinkedHashMap<>();
+        rows.stream().filter(r -> r.name().equals(TRIAGE)).findFirst()
+                .ifPresent(r -> engine(r).forEach((module, m) -> {
+                    if (m.get("batch_fill") instanceof Number n) {
+                        fill.put(module, n.doubleValue());
+                    }
+                }));
+        return fill.isEmpty() ? null : fill;
+    }
+
+    /** A row's engine numbers per module ({@code info.engine}), empty when it has none. */
+    static Map<String, Map<?, ?>> engine(BenchRow row) {
+        Map<String, Map<?, ?>> out = new LinkedHashMap<>();
+        if (row.info().get(BenchRun.ENGINE) instanceof Map<?, ?> modules) {
+            modules.forEach((module, m) -> {
+                if (m instanceof Map<?, ?> numbers) {
+                    out.put(module.toString(), numbers);
+                }
+            });
+        }
+        return out;
+    }
+
     private Double postsPerSecond(String row) {
         return rows.stream().filter(r -> r.name().equals(row)).findFirst()
                 .map(r -> r.median(BenchRow.POSTS_PER_S)).orElse(null);
     }
 
-    /** The JSON document: ratios as top-level numbers (null when not measured), then every row in full. */
+    /**
+     * The JSON document: ratios as top-level numbers (null when not measured), the triage row's {@code batch_fill}
+     * per module (null when not measured), then every row in full.
+     */
     public Map<String, Object> toJsonTree() {
         Map<String, Object> tree = new LinkedHashMap<>();
         tree.put("triage_over_limit", ratio(TRIAGE, LIMIT));
         tree.put("triage_over_per_record", ratio(TRIAGE, PER_RECORD));
         tree.put("triage_over_python", ratio(TRIAGE, PYTHON));
         tree.put("triage_over_limit_with_decode", ratio(TRIAGE, LIMIT_WITH_DECODE));
+        tree.put("batch_fill", batchFill());
         tree.put("date", date);
         tree.put("machine", machine);
         tree.put("settings", settings);
@@ -108,6 +140,7 @@ public record BenchReport(String date, Map<String, Object> machine, Map<String, 
                             + " · Triage / Python peer = %s · Triage / (limit+decode) = %s%n",
                     fmt(ratio(TRIAGE, LIMIT)), fmt(ratio(TRIAGE, PER_RECORD)), fmt(ratio(TRIAGE, PYTHON)),
                     fmt(ratio(TRIAGE, LIMIT_WITH_DECODE))));
+            out.append(engineTable(throughput));
         }
         if (!latency.isEmpty()) {
             out.append('\n').append(latencyTable(latency, false));
@@ -124,6 +157,33 @@ public record BenchReport(String date, Map<String, Object> machine, Map<String, 
             out.append('\n').append(latencyTable(sweep, true));
         }
         return out.toString();
+    }
+
+    /** Per row with an engine and per module: batch fill, batch sizes, queue wait and model time (run medians). */
+    private static String engineTable(List<BenchRow> rows) {
+        StringBuilder out = new StringBuilder();
+        for (BenchRow r : rows) {
+            Map<String, Map<?, ?>> engine = engine(r);
+            if (engine.isEmpty()) {
+                continue;
+            }
+            if (out.length() == 0) {
+                out.append(String.format(Locale.ROOT, "%nengine batches (median over runs)%n%-12s %-14s %10s %14s %8s"
+                        + " %21s %9s%n", "row", "module", "batch_fill", "mean batch", "batches",
+                        "queue wait p50/p99 ms", "model s"));
+            }
+            engine.forEach((module, m) -> out.append(String.format(Locale.ROOT,
+                    "%-12s %-14s %10s %14s %8s %21s %9s%n", r.name(), module, num(m.get("batch_fill"), "%.2f"),
+                    num(m.get("mean_batch"), "%.1f") + " / " + m.get("max_batch"), num(m.get("batches"), "%.0f"),
+                    num(m.get("queue_wait_p50_ms"), "%.1f") + " / " + num(m.get("queue_wait_p99_ms"), "%.1f"),
+                    m.get("model_run_ms") instanceof Number n ? String.format(Locale.ROOT, "%.1f",
+                            n.doubleValue() / 1000) : "-")));
+        }
+        return out.toString();
+    }
+
+    private static String num(Object value, String format) {
+        return value instanceof Number n ? String.format(Locale.ROOT, format, n.doubleValue()) : "-";
     }
 
     private static String latencyTable(List<BenchRow> rows, boolean sweep) {

@@ -8,6 +8,7 @@ import dev.triage.demo.SyntheticFeed;
 import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.embedded.EmbeddedSchemaRegistry;
 import dev.triage.embedded.SchemaRegistryConfig;
+import dev.triage.inference.BatchStats;
 import dev.triage.model.ModelManifest;
 import dev.triage.topology.ModelService;
 import dev.triage.topology.Topics;
@@ -38,9 +39,21 @@ public final class BenchRun {
     private static final Logger log = LoggerFactory.getLogger(BenchRun.class);
     private static final double[] LATENCY_SHARES = {0.5, 0.8};
 
+    /**
+     * The per-record row: what a {@code mapValues(predictor::predict)} topology does. No engine: each record is
+     * decoded and scored alone on its stream thread ({@code triage.inference.mode=direct}), every encoder and the
+     * fusion head at batch size 1.
+     */
+    static final Map<String, String> PER_RECORD_OVERRIDES = Map.of(TriageConfig.INFERENCE_MODE, "direct",
+            TriageConfig.BATCH_SIZE, "1", TriageConfig.BATCH_LINGER_MS, "0");
+
+    /** Info key of a throughput row: per model module, what the engine's batchers did (medians over the runs). */
+    static final String ENGINE = "engine";
+
     private final BenchOptions options;
     private final Map<String, Object> settings;
     private final PrintStream out;
+    private final ModelBundle bundle;
 
     private PipelineRunner runner;
     private TriageConfig config;
@@ -53,15 +66,18 @@ public final class BenchRun {
 
     /**
      * @param settings the user's configuration (file, environment, {@code -D}); the bench sets the broker, registry,
-     *                 application ids, topics, {@code num.stream.threads} and the partition count itself
+     *                 application ids, topics, {@code num.stream.threads} and the partition count itself, and
+     *                 {@code triage.model.dir} from {@code --model} unless the user set it
      */
     public BenchRun(BenchOptions options, Map<String, Object> settings, PrintStream out) {
         this.options = options;
         this.settings = Map.copyOf(settings);
         this.out = out;
+        this.bundle = ModelBundle.choose(options.model(), this.settings);
     }
 
     public BenchReport run() throws Exception {
+        bundle.ensureBuilt(options.python(), ModelBundle.EXPORT_SCRIPT, out);
         Path state = Files.createTempDirectory("triage-bench-state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(
@@ -71,6 +87,7 @@ public final class BenchRun {
             Map<String, Object> base = new HashMap<>(settings);
             base.put("num.stream.threads", Integer.toString(options.threads()));
             base.put(TriageConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()));
+            base.put(TriageConfig.MODEL_DIR, bundle.dir().toString());
             runner = new PipelineRunner(broker, registryUrl, base, options.partitions(), state);
             config = runner.config("triage-bench", Map.of(), false);
             manifest = ModelManifest.read(modelDir().resolve(ModelManifest.FILE_NAME));
@@ -174,28 +191,27 @@ public final class BenchRun {
         }
         if (options.rows().contains(BenchOptions.Row.TRIAGE)) {
             triage = throughputRow(BenchReport.TRIAGE, String.format(Locale.ROOT, "full pipeline (Avro, registry,"
-                            + " join, micro-batches of %d, linger %d ms, %s), pre-produced posts", config.batchSize(),
+                            + " join, inference engine: dynamic batches of up to %d, linger %d ms, %s), pre-produced"
+                            + " posts", config.batchSize(),
                             config.batchLinger().toMillis(), config.all().get("processing.guarantee")),
                     r -> {
                         PipelineRunner.Throughput t = runner.throughput("bench-triage-" + r, Map.of(),
                                 BundleModelService::load, options.posts());
                         triageLabels.putAll(t.labels());
-                        return t.postsPerSecond();
+                        return t;
                     });
             rows.add(triage);
         }
         if (options.rows().contains(BenchOptions.Row.PER_RECORD)) {
-            rows.add(throughputRow(BenchReport.PER_RECORD, "same app calling the model once per record"
-                            + " (triage.batch.size=1, triage.batch.linger.ms=0)",
-                    r -> runner.throughput("bench-per-record-" + r, Map.of(TriageConfig.BATCH_SIZE, "1",
-                            TriageConfig.BATCH_LINGER_MS, "0"), BundleModelService::load, options.posts())
-                            .postsPerSecond()));
+            rows.add(throughputRow(BenchReport.PER_RECORD, PER_RECORD_MEASURES,
+                    r -> runner.throughput("bench-per-record-" + r, PER_RECORD_OVERRIDES, BundleModelService::load,
+                            options.posts())));
         }
         if (options.rows().contains(BenchOptions.Row.JOIN_ONLY)) {
             rows.add(throughputRow(BenchReport.JOIN_ONLY, "same pipeline, constant model (no inference):"
                             + " Kafka + Avro + decode/preprocess + buffers + join",
                     r -> runner.throughput("bench-join-only-" + r, Map.of(),
-                            c -> new ConstantModelService(manifest), options.posts()).postsPerSecond()));
+                            c -> new ConstantModelService(manifest), options.posts())));
         }
         Double max = triage == null ? null : triage.median(BenchRow.POSTS_PER_S);
         if (options.rows().contains(BenchOptions.Row.LATENCY)) {
@@ -227,23 +243,77 @@ public final class BenchRun {
         }
     }
 
+    /** What the per-record row measures, in words. */
+    static final String PER_RECORD_MEASURES = "same topology without the engine, as mapValues(predictor::predict):"
+            + " each record decoded and scored alone on its stream thread (triage.inference.mode=direct,"
+            + " triage.batch.size=1)";
+
     @FunctionalInterface
     private interface Measurement {
-        double run(int run) throws Exception;
+        PipelineRunner.Throughput run(int run) throws Exception;
     }
 
+    /** Runs {@code m} --runs times: posts/s over the runs, and the engine's batch numbers when it had an engine. */
     private BenchRow throughputRow(String name, String measures, Measurement m) {
         List<Double> samples = new ArrayList<>();
+        List<List<BatchStats.Snapshot>> engine = new ArrayList<>();
         try {
             for (int r = 1; r <= options.runs(); r++) {
-                samples.add(m.run(r));
+                PipelineRunner.Throughput t = m.run(r);
+                samples.add(t.postsPerSecond());
                 out.printf(Locale.ROOT, "  %s run %d/%d: %.1f posts/s%n", name, r, options.runs(),
                         samples.get(r - 1));
+                if (!t.engine().isEmpty()) {
+                    engine.add(t.engine());
+                    t.engine().forEach(s -> out.println("    " + s.summary()));
+                }
             }
-            return BenchRow.throughput(name, measures, Stats.of(samples), Map.of());
+            Map<String, Object> info = new LinkedHashMap<>();
+            if (!engine.isEmpty()) {
+                info.put(ENGINE, engineInfo(engine));
+            }
+            return BenchRow.throughput(name, measures, Stats.of(samples), info);
         } catch (Exception e) {
             return failed(name, measures, e);
         }
+    }
+
+    /**
+     * Per model module, the median over the runs of: {@code batch_fill} (mean batch / {@code triage.batch.size}, the
+     * module's largest batch), the mean and median batch, the batches and requests, the queue wait (p50, p99, max)
+     * and the time the module's workers spent running the model.
+     */
+    static Map<String, Map<String, Object>> engineInfo(List<List<BatchStats.Snapshot>> runs) {
+        Map<String, Map<String, List<Double>>> values = new LinkedHashMap<>();
+        Map<String, Integer> maxBatch = new LinkedHashMap<>();
+        for (List<BatchStats.Snapshot> run : runs) {
+            for (BatchStats.Snapshot s : run) {
+                Map<String, List<Double>> v = values.computeIfAbsent(s.module(), k -> new LinkedHashMap<>());
+                maxBatch.put(s.module(), s.maxBatch());
+                add(v, "batch_fill", s.meanBatch() / s.maxBatch());
+                add(v, "mean_batch", s.meanBatch());
+                add(v, "median_batch", s.medianBatch());
+                add(v, "batches", s.batches());
+                add(v, "requests", s.requests());
+                add(v, "queue_wait_p50_ms", s.queueWaitP50Ms());
+                add(v, "queue_wait_p99_ms", s.queueWaitP99Ms());
+                add(v, "queue_wait_max_ms", s.queueWaitMaxMs());
+                add(v, "model_run_ms", s.runMs());
+            }
+        }
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        values.forEach((module, v) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("max_batch", maxBatch.get(module));
+            v.forEach((k, samples) -> m.put(k, Stats.of(samples).median()));
+            m.put("runs", v.get("batch_fill").size());
+            out.put(module, m);
+        });
+        return out;
+    }
+
+    private static void add(Map<String, List<Double>> values, String key, double value) {
+        values.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
     }
 
     private BenchRow latencyRow(double share, Double maxRate) {
@@ -405,11 +475,11 @@ public final class BenchRun {
                         TriageConfig.BATCH_LINGER_MS, Long.toString(linger));
                 String measures = "triage at batch " + batch + ", linger " + linger + " ms";
                 BenchRow throughput = throughputRow(name, measures, r -> runner.throughput(
-                        "bench-" + name + "-" + r, overrides, BundleModelService::load, options.posts())
-                        .postsPerSecond());
+                        "bench-" + name + "-" + r, overrides, BundleModelService::load, options.posts()));
                 Map<String, Object> info = new LinkedHashMap<>();
                 info.put("batch_size", batch);
                 info.put("linger_ms", linger);
+                info.putAll(throughput.info());
                 if (throughput.note() != null) {
                     points.add(new BenchRow(name, measures, Map.of(), info, throughput.note()));
                     continue;
@@ -452,7 +522,12 @@ public final class BenchRun {
         s.put("triage.model.threads", config.getInt(TriageConfig.MODEL_THREADS));
         s.put("triage.model.device", config.getString(TriageConfig.MODEL_DEVICE));
         s.put("model", manifest.name() + " " + manifest.version());
+        s.put("model_option", options.model().id());
+        s.put("model_dir_explicit", bundle.explicit());
         s.put("triage.model.dir", modelDir().toString());
+        s.put("triage.inference.mode", config.getString(TriageConfig.INFERENCE_MODE));
+        s.put("triage.inference.workers", config.getInt(TriageConfig.INFERENCE_WORKERS));
+        s.put("triage.decode.threads", config.getInt(TriageConfig.DECODE_THREADS));
         s.put("latency_seconds", options.latencySeconds());
         s.put("latency_warm_up_seconds", options.latencyWarmUpSeconds());
         s.put("partial_posts", options.partialPosts());

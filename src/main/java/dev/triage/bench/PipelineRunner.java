@@ -4,6 +4,8 @@ import dev.triage.app.TriageApplication;
 import dev.triage.config.TriageConfig;
 import dev.triage.demo.FeedPost;
 import dev.triage.embedded.EmbeddedKafkaBroker;
+import dev.triage.inference.BatchStats;
+import dev.triage.inference.InferenceEngine;
 import dev.triage.topology.ModelService;
 import dev.triage.topology.Topics;
 import java.io.IOException;
@@ -37,8 +39,16 @@ final class PipelineRunner {
     private final int partitions;
     private final Path stateRoot;
 
-    /** Posts per second of one throughput run, and each post's label (to compare with other runs). */
-    record Throughput(double postsPerSecond, Map<String, String> labels) {}
+    /**
+     * Posts per second of one throughput run, each post's label (to compare with other runs), and what the
+     * inference engine's batchers did in the run (one snapshot per module; empty without an engine, i.e. with
+     * {@code triage.inference.mode=direct}).
+     */
+    record Throughput(double postsPerSecond, Map<String, String> labels, List<BatchStats.Snapshot> engine) {
+        Throughput {
+            engine = List.copyOf(engine);
+        }
+    }
 
     /**
      * One latency run: the latencies of complete posts (ascending), the delays of partial posts, and the rate the
@@ -83,7 +93,7 @@ final class PipelineRunner {
     Throughput throughput(String runId, Map<String, String> overrides, Function<TriageConfig, ModelService> models,
                           int expected) throws Exception {
         TriageConfig config = config(runId, overrides, false);
-        return withApp(config, models, false, (topics, collector) -> {
+        return withApp(config, models, false, (app, topics, collector) -> {
             if (!collector.await(expected, STALL)) {
                 throw new IllegalStateException(runId + ": " + collector.seen().size() + " of " + expected
                         + " posts got a prediction (" + collector.deadLetters() + " dead letters); no progress for "
@@ -98,7 +108,9 @@ final class PipelineRunner {
                 last = Math.max(last, e.getValue().readAtMs());
                 labels.put(e.getKey(), e.getValue().label());
             }
-            return new Throughput(expected * 1000.0 / Math.max(1, last - first), labels);
+            // Every post has its prediction, so the engine has nothing left to batch: its numbers are the run's.
+            List<BatchStats.Snapshot> engine = app.engine().map(InferenceEngine::stats).orElse(List.of());
+            return new Throughput(expected * 1000.0 / Math.max(1, last - first), labels, engine);
         });
     }
 
@@ -116,7 +128,7 @@ final class PipelineRunner {
         schedule.addAll(interleave(complete, partial));
         Duration patience = config.joinWindow().plus(config.joinGrace()).plus(config.joinIdleClose())
                 .plusSeconds(15);
-        return withApp(config, models, true, (topics, collector) -> {
+        return withApp(config, models, true, (app, topics, collector) -> {
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
             double achieved;
             try (PacedSender sender = new PacedSender(broker.bootstrapServers(), topics)) {
@@ -159,7 +171,7 @@ final class PipelineRunner {
 
     @FunctionalInterface
     private interface Body<T> {
-        T run(Topics topics, PredictionCollector collector) throws Exception;
+        T run(TriageApplication app, Topics topics, PredictionCollector collector) throws Exception;
     }
 
     private <T> T withApp(TriageConfig config, Function<TriageConfig, ModelService> models, boolean ownInputs,
@@ -180,7 +192,7 @@ final class PipelineRunner {
                  TriageApplication app = new TriageApplication(config, model)) {
                 app.start();
                 app.awaitRunning(Duration.ofMinutes(2));
-                return body.run(topics, collector);
+                return body.run(app, topics, collector);
             }
         } finally {
             deleteTopics(appId, own);

@@ -20,18 +20,22 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures Triage on this machine, in this process: an embedded KRaft broker and schema "
                 + "registry, synthetic posts pre-produced to the input topics (so the producer is not measured), "
-                + "the same model for every row. Each row is the median of --runs runs, with min and max.",
+                + "the same model for every row (--model). Each row is the median of --runs runs, with min and max.",
                 "Rows: limit (the model alone, preprocessed posts in memory, at the pipeline's batch size, as many "
                         + "worker threads as stream threads), preprocess (decoding alone) and limit+decode (both, "
-                        + "from raw events in memory); triage (the full "
-                        + "pipeline, first record in -> last prediction visible to a read_committed consumer); "
-                        + "per-record (the same app with triage.batch.size=1, triage.batch.linger.ms=0); join-only "
+                        + "from raw events in memory); triage (the full pipeline with the inference engine, "
+                        + "first record in -> last prediction visible to a read_committed consumer; with each model "
+                        + "module's batch_fill, mean batch / triage.batch.size); per-record (the same topology "
+                        + "without the engine, as mapValues(predictor::predict) does: each record decoded and "
+                        + "scored alone on its stream thread, triage.inference.mode=direct, triage.batch.size=1); "
+                        + "join-only "
                         + "(a constant model: Kafka, Avro, decoding, buffers and the join); latency-50 / latency-80 "
                         + "(live posts at 50% / 80% of the triage rate: p50/p95/p99/max from a post's last event "
                         + "produced to its prediction visible, plus the delay of partial posts); python-peer "
                         + "(python/bench_peer.py, per record, on the same bundle).",
-                "Batch size, linger and the model come from the configuration (-c, -D), e.g. "
-                        + "-D triage.model.dir=DIR -D triage.batch.size=32.",
+                "Batch size, linger and the engine's settings come from the configuration (-c, -D), e.g. "
+                        + "-D triage.batch.size=32 -D triage.inference.workers=2. The model is --model's bundle, "
+                        + "unless triage.model.dir is set (-c, environment or -D), which then wins for every row.",
                 "Exit code 1 if a row failed (a skipped Python peer is not a failure)."})
 final class BenchCommand implements Callable<Integer> {
     @Mixin
@@ -83,7 +87,8 @@ final class BenchCommand implements Callable<Integer> {
     int pythonPosts;
 
     @Option(names = "--python", defaultValue = "/usr/bin/python3",
-            description = "Python of the peer, with torch and confluent_kafka (default: ${DEFAULT-VALUE}).")
+            description = "Python of the peer, with torch and confluent_kafka, and of python/export.py when "
+                    + "--model full builds its bundle (default: ${DEFAULT-VALUE}).")
     String python;
 
     @Option(names = "--peer-script", defaultValue = "python/bench_peer.py",
@@ -114,6 +119,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
     Path json;
 
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "reference", converter = ModelConverter.class,
+            description = "Bundle of every row (limit, pipeline rows, Python peer): reference (models/reference, "
+                    + "the shipped small model) or full (models/full: ResNet-18 at 224 px, untrained, about 70 MB "
+                    + "with its parity fixtures; built first with --python python/export.py --variant full when "
+                    + "models/full/model.json is missing). An explicit triage.model.dir wins over either "
+                    + "(default: ${DEFAULT-VALUE}).")
+    BenchOptions.Model model;
+
     @Override
     public Integer call() throws Exception {
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
@@ -123,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
         try {
             options = new BenchOptions(posts, runs, !noWarmUp, t, partitions != null ? partitions : t, latencySeconds,
                     latencyWarmUpSeconds, partialPosts, pythonPosts, python, peerScript, selected, sweep,
-                    sweepBatchSizes, sweepLingers, sweepRate, seed, json);
+                    sweepBatchSizes, sweepLingers, sweepRate, seed, json, model);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -133,6 +146,18 @@ final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** {@code reference} or {@code full}; anything else is a usage error. */
+    static final class ModelConverter implements ITypeConverter<BenchOptions.Model> {
+        @Override
+        public BenchOptions.Model convert(String value) {
+            try {
+                return BenchOptions.Model.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** {@code limit}, {@code per-record}, ... to a row; an unknown name is a usage error. */

@@ -54,6 +54,54 @@ class BenchReportTest {
         assertThat(json.get("rows").get(4).get("note").asText()).isEqualTo("skipped: no torch");
     }
 
+    private static BenchRow triageWithEngine() {
+        Map<String, Object> text = new java.util.LinkedHashMap<>();
+        text.put("max_batch", 32);
+        text.put("batch_fill", 0.8125);
+        text.put("mean_batch", 26.0);
+        text.put("batches", 40.0);
+        text.put("queue_wait_p50_ms", 4.5);
+        text.put("queue_wait_p99_ms", 19.0);
+        text.put("model_run_ms", 2500.0);
+        Map<String, Object> fusion = new java.util.LinkedHashMap<>(text);
+        fusion.put("batch_fill", 0.5);
+        Map<String, Object> engine = new java.util.LinkedHashMap<>();
+        engine.put("text-encoder", text);
+        engine.put("fusion-head", fusion);
+        return BenchRow.throughput("triage", "pipeline", Stats.of(350, 360, 370), Map.of("engine", engine));
+    }
+
+    @Test
+    void jsonHasEveryRatioAndTheTriageRowsBatchFillPerModuleAtTopLevel() throws Exception {
+        BenchReport report = report(List.of(row("limit", 450), row("limit+decode", 400), triageWithEngine(),
+                row("per-record", 100), row("python-peer", 180)));
+        JsonNode json = JSON.readTree(report.toJson());
+        for (String ratio : List.of("triage_over_limit", "triage_over_per_record", "triage_over_python",
+                "triage_over_limit_with_decode")) {
+            assertThat(json.get(ratio).isNumber()).as(ratio).isTrue();
+        }
+        assertThat(json.get("triage_over_limit_with_decode").asDouble()).isCloseTo(0.9,
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(json.get("batch_fill").get("text-encoder").asDouble()).isEqualTo(0.8125);
+        assertThat(json.get("batch_fill").get("fusion-head").asDouble()).isEqualTo(0.5);
+        JsonNode text = json.get("rows").get(2).get("info").get("engine").get("text-encoder");
+        assertThat(text.get("mean_batch").asDouble()).isEqualTo(26.0);
+        assertThat(text.get("queue_wait_p99_ms").asDouble()).isEqualTo(19.0);
+        String table = report.table();
+        assertThat(table).contains("engine batches", "text-encoder", "0.81", "26.0 / 32", "4.5 / 19.0", "2.5",
+                "fusion-head", "0.50");
+    }
+
+    @Test
+    void batchFillIsNullWithoutEngineNumbers() throws Exception {
+        BenchReport report = report(List.of(row("triage", 300), row("per-record", 100)));
+        assertThat(report.batchFill()).isNull();
+        JsonNode json = JSON.readTree(report.toJson());
+        assertThat(json.has("batch_fill")).isTrue();
+        assertThat(json.get("batch_fill").isNull()).isTrue();
+        assertThat(report.table()).doesNotContain("engine batches");
+    }
+
     @Test
     void ratiosAreNullWhenARowIsMissingOrHasNoNumbers() {
         BenchReport report = report(List.of(row("triage", 300), BenchRow.withoutNumbers("limit", "x", "failed: y")));
