@@ -53,7 +53,7 @@ public final class BenchRun {
     private final BenchOptions options;
     private final Map<String, Object> settings;
     private final PrintStream out;
-    private final ModelBundle bundle;
+    private final BenchModel bundle;
 
     private PipelineRunner runner;
     private TriageConfig config;
@@ -73,11 +73,11 @@ public final class BenchRun {
         this.options = options;
         this.settings = Map.copyOf(settings);
         this.out = out;
-        this.bundle = ModelBundle.choose(options.model(), this.settings);
+        this.bundle = BenchModel.choose(options.model(), this.settings);
     }
 
     public BenchReport run() throws Exception {
-        bundle.ensureBuilt(options.python(), ModelBundle.EXPORT_SCRIPT, out);
+        bundle.ensureBuilt(options.python(), BenchModel.EXPORT_SCRIPT, out);
         Path state = Files.createTempDirectory("triage-bench-state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(

@@ -105,16 +105,16 @@ class BenchPartsTest {
 
     @Test
     void modelBundleFollowsTheOptionUnlessTheModelDirIsExplicit() {
-        ModelBundle full = ModelBundle.choose(BenchOptions.Model.FULL, Map.of("triage.batch.size", "8"));
+        BenchModel full = BenchModel.choose(BenchOptions.Model.FULL, Map.of("triage.batch.size", "8"));
         assertThat(full.dir()).isEqualTo(java.nio.file.Path.of("models/full"));
         assertThat(full.explicit()).isFalse();
-        assertThat(ModelBundle.choose(BenchOptions.Model.REFERENCE, Map.of()).dir())
+        assertThat(BenchModel.choose(BenchOptions.Model.REFERENCE, Map.of()).dir())
                 .isEqualTo(java.nio.file.Path.of("models/reference"));
-        ModelBundle mine = ModelBundle.choose(BenchOptions.Model.FULL, Map.of("triage.model.dir", "/tmp/mine"));
+        BenchModel mine = BenchModel.choose(BenchOptions.Model.FULL, Map.of("triage.model.dir", "/tmp/mine"));
         assertThat(mine.dir()).isEqualTo(java.nio.file.Path.of("/tmp/mine"));
         assertThat(mine.explicit()).isTrue();
         assertThat(mine.needsBuild()).isFalse();
-        assertThat(ModelBundle.exportCommand("/usr/bin/python3", ModelBundle.EXPORT_SCRIPT,
+        assertThat(BenchModel.exportCommand("/usr/bin/python3", BenchModel.EXPORT_SCRIPT,
                 java.nio.file.Path.of("models/full"))).containsExactly("/usr/bin/python3", "python/export.py",
                 "--variant", "full", "--out", "models/full");
     }
@@ -125,7 +125,7 @@ class BenchPartsTest {
         // The exporter is run as PYTHON SCRIPT --variant full --out DIR; sh stands in for Python here.
         java.nio.file.Path script = dir.resolve("export.sh");
         java.nio.file.Files.writeString(script, "echo exporting\nexit 3\n");
-        ModelBundle bundle = new ModelBundle(BenchOptions.Model.FULL, dir.resolve("full"), false);
+        BenchModel bundle = new BenchModel(BenchOptions.Model.FULL, dir.resolve("full"), false);
         assertThat(bundle.needsBuild()).isTrue();
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
         assertThatThrownBy(() -> bundle.ensureBuilt("/bin/sh", script, new java.io.PrintStream(printed, true)))
@@ -141,7 +141,7 @@ class BenchPartsTest {
         java.nio.file.Path script = dir.resolve("export.sh");
         java.nio.file.Files.writeString(script, "[ \"$1 $2 $3\" = \"--variant full --out\" ] || exit 2\n"
                 + "mkdir -p \"$4\" && echo '{}' > \"$4/model.json\"\n");
-        ModelBundle bundle = new ModelBundle(BenchOptions.Model.FULL, dir.resolve("full"), false);
+        BenchModel bundle = new BenchModel(BenchOptions.Model.FULL, dir.resolve("full"), false);
         bundle.ensureBuilt("/bin/sh", script, new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true));
         assertThat(dir.resolve("full/model.json")).exists();
         assertThat(bundle.needsBuild()).isFalse();

@@ -24,16 +24,16 @@ import java.util.Map;
  * @param dir      the bundle directory every row uses
  * @param explicit whether {@code dir} is the user's own {@code triage.model.dir} rather than {@code model}'s
  */
-record ModelBundle(BenchOptions.Model model, Path dir, boolean explicit) {
+record BenchModel(BenchOptions.Model model, Path dir, boolean explicit) {
     static final Path EXPORT_SCRIPT = Path.of("python", "export.py");
 
     /** The bundle for {@code model}, unless the user's {@code settings} set {@code triage.model.dir}. */
-    static ModelBundle choose(BenchOptions.Model model, Map<String, Object> settings) {
+    static BenchModel choose(BenchOptions.Model model, Map<String, Object> settings) {
         Object dir = settings.get(TriageConfig.MODEL_DIR);
         if (dir != null && !dir.toString().isBlank()) {
-            return new ModelBundle(model, Path.of(dir.toString().trim()), true);
+            return new BenchModel(model, Path.of(dir.toString().trim()), true);
         }
-        return new ModelBundle(model, model.dir(), false);
+        return new BenchModel(model, model.dir(), false);
     }
 
     /** Whether {@link #ensureBuilt} would export the bundle: the full one, chosen by --model, without model.json. */
