@@ -222,7 +222,7 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
                 .setCorrelationId(in.getCorrelationId())
                 .setEventId(in.getEventId())
                 .setModality(in.getModality())
-                .setVector(Floats.asList(vector))
+                .setVector(Floats.toBytes(vector))
                 .setEventTime(in.getEventTime())
                 .setIngestTime(in.getIngestTime())
                 .setExpectedModalities(in.getExpectedModalities())

@@ -1,32 +1,25 @@
 package dev.triage.topology;
 
-import java.util.AbstractList;
-import java.util.List;
-import java.util.RandomAccess;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
-/** Float arrays as the {@code List<Float>} that Avro's generated classes want, without copying twice. */
+/** Embeddings as they are stored in the join state: float32, little-endian. */
 final class Floats {
     private Floats() {}
 
-    static List<Float> asList(float[] values) {
-        return new FloatList(values);
+    static ByteBuffer toBytes(float[] values) {
+        ByteBuffer out = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        out.asFloatBuffer().put(values);
+        return out;
     }
 
-    private static final class FloatList extends AbstractList<Float> implements RandomAccess {
-        private final float[] values;
+    /** The number of floats in {@code bytes}. */
+    static int width(ByteBuffer bytes) {
+        return bytes.remaining() / Float.BYTES;
+    }
 
-        FloatList(float[] values) {
-            this.values = values;
-        }
-
-        @Override
-        public Float get(int index) {
-            return values[index];
-        }
-
-        @Override
-        public int size() {
-            return values.length;
-        }
+    /** Copies the floats of {@code bytes} into {@code into} at {@code offset}. */
+    static void copy(ByteBuffer bytes, float[] into, int offset) {
+        bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(into, offset, width(bytes));
     }
 }

@@ -62,14 +62,12 @@ final class FusionProcessor extends EngineProcessor<PostState, PostState, Result
         for (int m = 0; m < ORDER.length; m++) {
             Embedding e = PostAssembler.get(post, ORDER[m]);
             if (e != null) {
-                if (e.getVector().size() != widths[m]) {
+                if (Floats.width(e.getVector()) != widths[m]) {
                     return CompletableFuture.failedFuture(new RecordFault(RecordFault.Reason.MODEL_REJECTED,
                             ORDER[m] + " embedding of post " + post.getCorrelationId() + " has width "
-                                    + e.getVector().size() + ", the fusion head expects " + widths[m]));
+                                    + Floats.width(e.getVector()) + ", the fusion head expects " + widths[m]));
                 }
-                for (int i = 0; i < widths[m]; i++) {
-                    embedding[offset + i] = e.getVector().get(i);
-                }
+                Floats.copy(e.getVector(), embedding, offset);
                 mask[m] = 1f;
             }
             offset += widths[m];

@@ -147,7 +147,7 @@ class PostAssemblerTest {
                 .setCorrelationId(id)
                 .setEventId(id + "-" + modality)
                 .setModality(modality)
-                .setVector(List.of(1f, 2f))
+                .setVector(Floats.toBytes(new float[] {1f, 2f}))
                 .setEventTime(Instant.ofEpochMilli(eventTime))
                 .setIngestTime(Instant.ofEpochMilli(eventTime))
                 .setExpectedModalities(null)
