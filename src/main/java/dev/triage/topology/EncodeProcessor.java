@@ -7,11 +7,13 @@ import dev.triage.avro.Modality;
 import dev.triage.avro.SourceRecord;
 import dev.triage.config.TriageConfig;
 import dev.triage.encode.DecodeException;
+import dev.triage.inference.EngineSettings;
 import dev.triage.inference.Inference;
 import dev.triage.inference.Inferred;
 import dev.triage.serde.AvroSerdeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -30,17 +32,17 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * event waits in a changelogged store until its embedding (or dead letter) is forwarded, in the order the events
  * were read, across all three modalities: the join downstream sees the same progress of event time as the input.
  *
- * <p>The store keeps the record's value (decoded again after a crash) when it is at most
- * {@value #PAYLOAD_LIMIT_BYTES} bytes or no larger than the tensor; a larger payload is decoded on the stream thread
- * and its tensor stored instead, so a changelog record is never much larger than the model's input.
+ * <p>The store holds an event's fields and its record's coordinates, not its payload: a task restored after a crash
+ * or a rebalance reads the payloads of what was in flight from the input topic again ({@link SourceFetcher}).
  */
 final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput, Result<Embedding>> {
-    static final int PAYLOAD_LIMIT_BYTES = 512 * 1024;
-
     private final Map<Modality, ModalityAdapter<?>> adapters;
     private final long maxPastMs;
     private final long maxFutureMs;
     private final boolean deadLetterOnRegistryOutage;
+    private final Map<String, Object> streamsProps;
+    private final Duration fetchTimeout;
+    private SourceFetcher fetcher;
 
     EncodeProcessor(List<ModalityAdapter<?>> adapters, Inference.Source inference, String storeName,
                     TriageConfig config) {
@@ -50,6 +52,8 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
         this.maxPastMs = config.eventTimeMaxPast().toMillis();
         this.maxFutureMs = config.eventTimeMaxFuture().toMillis();
         this.deadLetterOnRegistryOutage = config.deadLetterOnRegistryOutage();
+        this.streamsProps = config.all();
+        this.fetchTimeout = EngineSettings.waitBudget(config);
     }
 
     @Override
@@ -70,23 +74,18 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
             checkKey(record.key(), correlationId);
             long eventTime = adapter.eventTime(event);
             checkEventTime(eventTime, record.timestamp());
-            BufferedInput.Builder buffered = BufferedInput.newBuilder()
+            input = BufferedInput.newBuilder()
                     .setCorrelationId(correlationId)
                     .setEventId(adapter.eventId(event))
                     .setModality(in.modality())
                     .setEventTime(Instant.ofEpochMilli(eventTime))
                     .setIngestTime(Instant.ofEpochMilli(now))
-                    .setExpectedModalities(adapter.expectedModalities(event));
-            if (in.raw().length <= Math.max(PAYLOAD_LIMIT_BYTES, adapter.tensorBytes())) {
-                input = buffered.setSource(source).build();
-                work = decodeAndEncode(adapter, () -> event);
-            } else {
-                ByteBuffer tensor = preprocess(adapter, event);
-                // Only the coordinates: a later dead letter points at the original record.
-                input = buffered.setTensor(tensor).setSource(withoutValue(source)).build();
-                work = inference.encode(in.modality(), tensor.duplicate());
-            }
-        } catch (RecordFault | DecodeException | AvroSerdeException e) {
+                    .setExpectedModalities(adapter.expectedModalities(event))
+                    .setSource(withoutValue(source))
+                    .build();
+            byte[] raw = in.raw();
+            work = decodeAndEncode(adapter, () -> event, raw);
+        } catch (RecordFault | AvroSerdeException e) {
             context.forward(record.withKey(correlationId != null ? correlationId : record.key())
                     .withValue(Result.failure(DeadLetters.of(source, correlationId, stage, e,
                             context.applicationId(), now))));
@@ -97,35 +96,42 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
     }
 
     /** Decodes on the engine's pool, then encodes in the engine: a payload the decoder rejects is a record fault. */
-    private CompletableFuture<Inferred> decodeAndEncode(ModalityAdapter<Object> adapter, Supplier<Object> event) {
+    private CompletableFuture<Inferred> decodeAndEncode(ModalityAdapter<Object> adapter, Supplier<Object> event,
+                                                        byte[] raw) {
         Modality modality = adapter.modality();
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return preprocess(adapter, event.get());
             } catch (DecodeException e) {
-                throw new CompletionException(e);
+                throw new UndecodablePayload(e, raw);
             }
         }, inference.decoding()).thenCompose(tensor -> inference.encode(modality, tensor));
     }
 
-    /** An entry restored from the changelog: its tensor, or its record's value read and decoded again. */
+    /** An entry restored from the changelog: its record read again from the input topic, decoded and encoded. */
     @Override
     protected CompletableFuture<Inferred> submitStored(BufferedInput in) {
-        if (in.getTensor() != null) {
-            return inference.encode(in.getModality(), in.getTensor().duplicate());
-        }
         @SuppressWarnings("unchecked")
         ModalityAdapter<Object> adapter = (ModalityAdapter<Object>) adapters.get(in.getModality());
         SourceRecord source = in.getSource();
+        byte[][] raw = new byte[1][];
         return decodeAndEncode(adapter, () -> {
+            raw[0] = fetcher().value(source.getTopic(), source.getPartition(), source.getOffset());
             try {
-                return adapter.read(source.getTopic(), new RecordHeaders(), bytes(source.getValue()));
+                return adapter.read(source.getTopic(), new RecordHeaders(), raw[0]);
             } catch (AvroSerdeException e) {
                 // It was read before it was stored: failing now is the registry's fault, not the record's.
-                throw new SystemFault("cannot read again the buffered record " + source.getTopic() + "-"
+                throw new SystemFault("cannot read again the record " + source.getTopic() + "-"
                         + source.getPartition() + "@" + source.getOffset() + ": " + e.getMessage(), e);
             }
-        });
+        }, null);
+    }
+
+    private synchronized SourceFetcher fetcher() {
+        if (fetcher == null) {
+            fetcher = new SourceFetcher(streamsProps, fetchTimeout);
+        }
+        return fetcher;
     }
 
     /**
@@ -171,6 +177,13 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
         }
     }
 
+    @Override
+    protected void stop() {
+        if (fetcher != null) {
+            fetcher.close();
+        }
+    }
+
     /** Decoding is a function of the payload alone, so anything it throws (short of an Error) is the payload's fault. */
     private static ByteBuffer preprocess(ModalityAdapter<Object> adapter, Object event) throws DecodeException {
         try {
@@ -192,26 +205,22 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
         return SourceRecord.newBuilder(source).setValue(null).build();
     }
 
-    private static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer b = buffer.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
-    }
-
     @Override
     protected void forward(BufferedInput in, Inferred result, Throwable fault) {
         long now = context.currentSystemTimeMs();
         Result<Embedding> value;
         if (fault == null) {
             value = Result.success(embedding(in, result.values()));
-        } else if (fault instanceof DecodeException) {
-            value = Result.failure(DeadLetters.of(in.getSource(), in.getCorrelationId(), DeadLetterStage.DECODE,
-                    fault, context.applicationId(), now));
+        } else if (fault instanceof UndecodablePayload bad) {
+            SourceRecord source = SourceRecord.newBuilder(in.getSource())
+                    .setValue(bad.value() == null ? null : ByteBuffer.wrap(bad.value())).build();
+            value = Result.failure(DeadLetters.of(source, in.getCorrelationId(), DeadLetterStage.DECODE,
+                    bad.getCause(), context.applicationId(), now));
         } else {
             // The payload decoded: the dead letter points at the original record rather than copying it.
-            value = Result.failure(DeadLetters.of(withoutValue(in.getSource()), in.getCorrelationId(),
-                    DeadLetterStage.ENCODE, fault, context.applicationId(), now));
+            value = Result.failure(DeadLetters.of(in.getSource(), in.getCorrelationId(),
+                    fault instanceof RecordFault f && f.reason() == RecordFault.Reason.SOURCE_GONE
+                            ? DeadLetterStage.DECODE : DeadLetterStage.ENCODE, fault, context.applicationId(), now));
         }
         context.forward(new Record<>(in.getCorrelationId(), value,
                 Timestamps.writable(in.getEventTime().toEpochMilli(), now)));
@@ -226,8 +235,7 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
                 .setEventTime(in.getEventTime())
                 .setIngestTime(in.getIngestTime())
                 .setExpectedModalities(in.getExpectedModalities())
-                // The join state keeps coordinates only: a later dead letter points at the original record.
-                .setSource(in.getSource().getValue() == null ? in.getSource() : withoutValue(in.getSource()))
+                .setSource(in.getSource())
                 .build();
     }
 }

@@ -54,6 +54,10 @@ abstract class EngineProcessor<V, E, O> implements Processor<String, V, String, 
     protected void start() {
     }
 
+    /** Releases what the step holds beyond the skeleton's (called on close). */
+    protected void stop() {
+    }
+
     /** The work of an entry restored from the changelog. */
     protected abstract CompletableFuture<Inferred> submitStored(E entry);
 
@@ -68,5 +72,6 @@ abstract class EngineProcessor<V, E, O> implements Processor<String, V, String, 
         if (inference != null) {
             inference.close();
         }
+        stop();
     }
 }

@@ -32,11 +32,10 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
     private final Function<E, Instant> eventTime;
     private final Function<E, List<Modality>> expected;
     private final Preprocess<E> preprocess;
-    private final int tensorBytes;
 
     private EventAdapter(Modality modality, Deserializer<E> values, Function<E, String> correlationId, Function<E, String> eventId,
                          Function<E, Instant> eventTime, Function<E, List<Modality>> expected,
-                         Preprocess<E> preprocess, int tensorBytes) {
+                         Preprocess<E> preprocess) {
         this.modality = modality;
         this.values = values;
         this.correlationId = correlationId;
@@ -44,15 +43,13 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
         this.eventTime = eventTime;
         this.expected = expected;
         this.preprocess = preprocess;
-        this.tensorBytes = tensorBytes;
     }
 
     static EventAdapter<TextEvent> text(Deserializer<TextEvent> values, ModelService model, DecodeLimits limits) {
         TextTokenizer tokenizer = new TextTokenizer(model.textContract(), limits);
         return new EventAdapter<>(Modality.TEXT, values, TextEvent::getCorrelationId, TextEvent::getEventId,
                 TextEvent::getEventTime, TextEvent::getExpectedModalities,
-                e -> Tensors.longsLE(tokenizer.tokenize(e.getText())),
-                model.textContract().maxTokens() * Long.BYTES);
+                e -> Tensors.longsLE(tokenizer.tokenize(e.getText())));
     }
 
     static EventAdapter<ImageEvent> image(Deserializer<ImageEvent> values, ModelService model,
@@ -60,8 +57,7 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
         ImagePreprocessor images = new ImagePreprocessor(model.imageContract(), limits);
         return new EventAdapter<>(Modality.IMAGE, values, ImageEvent::getCorrelationId, ImageEvent::getEventId,
                 ImageEvent::getEventTime, ImageEvent::getExpectedModalities,
-                e -> Tensors.floatsLE(images.preprocess(bytes(e.getImage()))),
-                3 * model.imageContract().size() * model.imageContract().size() * Float.BYTES);
+                e -> Tensors.floatsLE(images.preprocess(bytes(e.getImage()))));
     }
 
     static EventAdapter<AudioEvent> audio(Deserializer<AudioEvent> values, ModelService model,
@@ -70,8 +66,7 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
         return new EventAdapter<>(Modality.AUDIO, values, AudioEvent::getCorrelationId, AudioEvent::getEventId,
                 AudioEvent::getEventTime, AudioEvent::getExpectedModalities,
                 e -> Tensors.floatsLE(audio.preprocess(bytes(e.getAudio()), e.getEncoding(), e.getSampleRate(),
-                        e.getChannels())),
-                model.audioContract().clipSamples() * Float.BYTES);
+                        e.getChannels())));
     }
 
     @Override
@@ -107,11 +102,6 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
     @Override
     public ByteBuffer preprocess(E event) throws DecodeException {
         return preprocess.apply(event);
-    }
-
-    @Override
-    public int tensorBytes() {
-        return tensorBytes;
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

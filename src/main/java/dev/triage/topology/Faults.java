@@ -21,7 +21,8 @@ final class Faults {
             if (t instanceof SystemFault) {
                 return false;
             }
-            if (t instanceof RecordFault || t instanceof DecodeException || t instanceof LateEventException) {
+            if (t instanceof RecordFault || t instanceof DecodeException || t instanceof LateEventException
+                    || t instanceof UndecodablePayload) {
                 return true;
             }
             if (t instanceof AvroSerdeException e) {

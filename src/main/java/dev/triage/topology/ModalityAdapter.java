@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
 
-/** What the generic encode step needs to know about one modality's events and its encoder's input. */
+/** What the generic encode step needs to know about one modality's events. */
 interface ModalityAdapter<E> {
 
     Modality modality();
@@ -24,7 +24,4 @@ interface ModalityAdapter<E> {
 
     /** Decodes and preprocesses the payload into the encoder's input tensor, little-endian. */
     ByteBuffer preprocess(E event) throws DecodeException;
-
-    /** The size of {@link #preprocess}'s tensor, fixed by the model's input contract. */
-    int tensorBytes();
 }

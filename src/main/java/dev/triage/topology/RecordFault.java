@@ -18,7 +18,12 @@ public final class RecordFault extends RuntimeException {
         /** The event time is further from the Kafka record's timestamp than the configured skew allows. */
         EVENT_TIME_OUT_OF_RANGE,
         /** The model fails on this input alone while it scores others (a probe input succeeds). */
-        MODEL_REJECTED
+        MODEL_REJECTED,
+        /**
+         * The input record was in flight when its task crashed or moved, and the input topic no longer holds it
+         * (retention or compaction removed it before any instance could read it again).
+         */
+        SOURCE_GONE
     }
 
     private final Reason reason;

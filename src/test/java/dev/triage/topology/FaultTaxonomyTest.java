@@ -147,8 +147,11 @@ class FaultTaxonomyTest {
         f = new TopologyFixture(Map.of("triage.batch.size", "8"));
         f.model.down.set(true);
         f.text.pipeInput("p1", TestEvents.text("p1", T, List.of(TEXT)));
-        f.text.pipeInput("p2", TestEvents.text("p2", T + 1, List.of(TEXT)));
-        Throwable thrown = catchThrowable(() -> f.tick(20));
+        Throwable thrown = catchThrowable(() -> {
+            // p1's failure is seen when p2 arrives, or at the next punctuation
+            f.text.pipeInput("p2", TestEvents.text("p2", T + 1, List.of(TEXT)));
+            f.tick(20);
+        });
         assertThat(rootSystemFault(thrown)).isNotNull().hasMessageContaining("probe");
         assertThat(f.deadLetters.isEmpty()).as("healthy records are not dead-lettered").isTrue();
         assertThat(f.predictions.isEmpty()).isTrue();
