@@ -15,6 +15,9 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.CloseOptions;
@@ -26,9 +29,11 @@ import org.slf4j.LoggerFactory;
 /** Runs the Triage topology: checks the input topics, starts Kafka Streams, and stops it cleanly. */
 public final class TriageApplication implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TriageApplication.class);
+    private static final Duration ENGINE_REPORT_PERIOD = Duration.ofMinutes(1);
 
     private final KafkaStreams streams;
     private final InferenceEngine engine;
+    private final ScheduledExecutorService engineReport;
     private final ClusterWatch clusterWatch;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile String failure;
@@ -54,6 +59,7 @@ public final class TriageApplication implements AutoCloseable {
             inference = engine;
             log.info("inference engine: {}", engine.settings());
         }
+        this.engineReport = engine == null ? null : reportEvery(ENGINE_REPORT_PERIOD, engine);
         this.streams = new KafkaStreams(TriageTopology.build(config, topics, model, inference, clusterWatch), props);
         StaticMembership.recordProducers(props, streams);
         RestartBudget restarts = new RestartBudget(config.getInt(TriageConfig.RESTARTS_MAX),
@@ -82,6 +88,18 @@ public final class TriageApplication implements AutoCloseable {
                 stopped.countDown();
             }
         });
+    }
+
+    /** Batching must pay: the batch fill says whether it does, so it is in the log, once a period. */
+    private static ScheduledExecutorService reportEvery(Duration period, InferenceEngine engine) {
+        ScheduledExecutorService report = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "triage-engine-report");
+            t.setDaemon(true);
+            return t;
+        });
+        report.scheduleAtFixedRate(() -> engine.stats().forEach(s -> log.info("engine {}", s.summary())),
+                period.toSeconds(), period.toSeconds(), TimeUnit.SECONDS);
+        return report;
     }
 
     /** The process-wide inference engine; empty when records are scored directly on the stream threads. */
@@ -138,6 +156,8 @@ public final class TriageApplication implements AutoCloseable {
                 .withTimeout(Duration.ofSeconds(30)));
         clusterWatch.close();
         if (engine != null) {
+            engineReport.shutdownNow();
+            engine.stats().forEach(s -> log.info("engine {}", s.summary()));
             engine.close();
         }
         stopped.countDown();
