@@ -6,7 +6,6 @@ import dev.triage.topology.ModelSession;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * Per-record inference on the calling (stream) thread, with the processor's own predictors: what a
@@ -28,8 +27,14 @@ public final class DirectInference implements Inference {
     }
 
     @Override
-    public Executor decoding() {
-        return Runnable::run;
+    public CompletableFuture<Inferred> decodeAndEncode(Modality modality, Decoder decoder) {
+        ByteBuffer tensor;
+        try {
+            tensor = decoder.decode();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return encode(modality, tensor);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The dynamic batcher of one model module: requests from every task and stream thread wait in one bounded queue; a
  * batch closes when it holds {@code maxBatch} requests or when its oldest request has waited {@code maxDelay}, and
- * one of the module's workers runs it. Each worker owns its {@link Worker} (and so its predictor) on its own thread:
+ * one of the module's workers runs it. Past the delay, a batch that enough requests are still on their way to
+ * ({@code incoming}: being decoded) waits on for them, up to {@code maxHold}: under a backlog the decoding pool hands
+ * requests over one by one, and a worker that took whatever had arrived would run many small batches, each row
+ * costing more CPU than in a full one, CPU the decoders need. Each worker owns its {@link Worker} (and so its predictor) on its own thread:
  * a DJL predictor is not thread-safe. One worker at a time forms a batch, so several workers never split the queue
  * into small batches between them.
  */
@@ -41,6 +45,8 @@ public final class DynamicBatcher<I> implements AutoCloseable {
     private final String name;
     private final int maxBatch;
     private final long maxDelayNanos;
+    private final long maxHoldNanos;
+    private final IntSupplier incoming;
     private final BlockingQueue<Request<I>> queue;
     private final ReentrantLock forming = new ReentrantLock();
     private final List<Thread> threads = new ArrayList<>();
@@ -51,11 +57,13 @@ public final class DynamicBatcher<I> implements AutoCloseable {
     /**
      * @param outstanding counts requests submitted and not yet answered (the engine's idle check)
      */
-    DynamicBatcher(String name, int maxBatch, Duration maxDelay, int capacity, int workers,
-                   Supplier<Worker<I>> workerFactory, Outstanding outstanding) {
+    DynamicBatcher(String name, int maxBatch, Duration maxDelay, Duration maxHold, IntSupplier incoming, int capacity,
+                   int workers, Supplier<Worker<I>> workerFactory, Outstanding outstanding) {
         this.name = name;
         this.maxBatch = maxBatch;
         this.maxDelayNanos = maxDelay.toNanos();
+        this.maxHoldNanos = Math.max(maxDelayNanos, maxHold.toNanos());
+        this.incoming = incoming;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.stats = new BatchStats(name, maxBatch);
         this.outstanding = outstanding;
@@ -145,17 +153,24 @@ public final class DynamicBatcher<I> implements AutoCloseable {
             }
             batch.add(first);
             long deadline = first.enqueuedNanos() + maxDelayNanos;
+            long holdDeadline = first.enqueuedNanos() + maxHoldNanos;
             while (batch.size() < maxBatch) {
                 queue.drainTo(batch, maxBatch - batch.size());
-                long wait = deadline - System.nanoTime();
-                if (batch.size() >= maxBatch || wait <= 0) {
+                if (batch.size() >= maxBatch) {
                     break;
                 }
-                Request<I> next = queue.poll(wait, TimeUnit.NANOSECONDS);
-                if (next == null) {
-                    break;
+                long now = System.nanoTime();
+                long until = deadline;
+                if (now >= deadline) {
+                    if (now >= holdDeadline || batch.size() + incoming.getAsInt() < maxBatch) {
+                        break;
+                    }
+                    until = holdDeadline;
                 }
-                batch.add(next);
+                Request<I> next = queue.poll(until - now, TimeUnit.NANOSECONDS);
+                if (next != null) {
+                    batch.add(next);
+                }
             }
             return true;
         } finally {

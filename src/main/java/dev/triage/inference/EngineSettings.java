@@ -8,14 +8,18 @@ import java.time.Duration;
  * How the engine is sized.
  *
  * @param maxBatch largest batch of a module ({@code triage.batch.size})
- * @param maxDelay longest queue wait of a request before its batch closes ({@code triage.batch.linger.ms})
+ * @param maxDelay longest queue wait of a request before its batch closes ({@code triage.batch.linger.ms}), unless
+ *     enough requests for a full batch are being decoded
+ * @param maxHold longest a batch waits for those: {@value #HOLD_DELAYS} times {@code maxDelay}
  * @param workers workers per module, each with its own predictor
  * @param decodeThreads threads decoding payloads
  * @param queueCapacity requests a module's queue holds: at least what every stream thread may have in flight
  * @param maxWait longest a caller waits for room in a queue, and a stream thread for its oldest request
  */
-public record EngineSettings(int maxBatch, Duration maxDelay, int workers, int decodeThreads, int queueCapacity,
+public record EngineSettings(int maxBatch, Duration maxDelay, Duration maxHold, int workers, int decodeThreads, int queueCapacity,
                              Duration maxWait) {
+
+    static final int HOLD_DELAYS = 5;
 
     public EngineSettings {
         if (maxBatch < 1 || workers < 1 || decodeThreads < 1 || queueCapacity < 1) {
@@ -34,7 +38,8 @@ public record EngineSettings(int maxBatch, Duration maxDelay, int workers, int d
         int inFlight = config.getInt(TriageConfig.INFERENCE_MAX_IN_FLIGHT);
         int capacity = (int) Math.min(Integer.MAX_VALUE / 2,
                 Math.max(4L * config.batchSize(), (long) streamThreads * inFlight + config.batchSize()));
-        return new EngineSettings(config.batchSize(), config.batchLinger(), workers, decode, capacity,
+        return new EngineSettings(config.batchSize(), config.batchLinger(), config.batchLinger().multipliedBy(HOLD_DELAYS),
+                workers, decode, capacity,
                 waitBudget(config));
     }
 

@@ -3,7 +3,6 @@ package dev.triage.inference;
 import dev.triage.avro.Modality;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * How a processor reaches the model. Answers are futures: they complete with the request's row, or exceptionally
@@ -12,11 +11,20 @@ import java.util.concurrent.Executor;
  */
 public interface Inference extends AutoCloseable {
 
-    /** Where payloads are decoded and preprocessed. */
-    Executor decoding();
+    /** Turns a payload into its encoder's input tensor; what it throws is the payload's fault. */
+    @FunctionalInterface
+    interface Decoder {
+        ByteBuffer decode();
+    }
 
     /** Encodes one preprocessed input (little-endian: int64 token ids for text, float32 otherwise). */
     CompletableFuture<Inferred> encode(Modality modality, ByteBuffer tensor);
+
+    /**
+     * Decodes a payload on the decoding pool, then encodes its tensor. If {@code decoder} throws, the answer
+     * completes exceptionally with what it threw.
+     */
+    CompletableFuture<Inferred> decodeAndEncode(Modality modality, Decoder decoder);
 
     /**
      * Scores one post: {@code embedding} is text | image | audio (zeros where missing), {@code mask} has 1 where the

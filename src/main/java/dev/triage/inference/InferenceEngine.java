@@ -3,6 +3,7 @@ package dev.triage.inference;
 import dev.triage.avro.Modality;
 import dev.triage.topology.ModelService;
 import dev.triage.topology.ModelSession;
+import dev.triage.topology.SystemFault;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,12 +11,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * The process-wide inference engine: one {@link DynamicBatcher} per model module (text, image and audio encoders,
@@ -29,28 +31,21 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
     private final Map<Modality, DynamicBatcher<ByteBuffer>> encoders = new EnumMap<>(Modality.class);
     private final DynamicBatcher<ModuleCalls.FusionRow> fusion;
     private final ExecutorService decodePool;
-    private final Executor decoding;
+    /** Per modality, payloads being decoded: requests on their way to the encoder's queue. */
+    private final Map<Modality, AtomicInteger> decoding = new EnumMap<>(Modality.class);
     private final Outstanding outstanding = new Outstanding();
 
     private InferenceEngine(ModelService model, EngineSettings settings) {
         this.settings = settings;
         for (Modality m : Modality.values()) {
             ByteBuffer probe = ModuleCalls.probeInput(model, m);
+            AtomicInteger coming = new AtomicInteger();
+            decoding.put(m, coming);
             encoders.put(m, batcher(m.name().toLowerCase(java.util.Locale.ROOT) + "-encoder", model,
-                    (session, batch) -> ModuleCalls.encode(session, m, batch), probe));
+                    (session, batch) -> ModuleCalls.encode(session, m, batch), probe, coming::get));
         }
-        this.fusion = batcher("fusion-head", model, ModuleCalls::fuse, ModuleCalls.probePost(model));
+        this.fusion = batcher("fusion-head", model, ModuleCalls::fuse, ModuleCalls.probePost(model), () -> 0);
         this.decodePool = Executors.newFixedThreadPool(settings.decodeThreads(), daemon("triage-decode-"));
-        this.decoding = task -> {
-            outstanding.add();
-            decodePool.execute(() -> {
-                try {
-                    task.run();
-                } finally {
-                    outstanding.done();
-                }
-            });
-        };
     }
 
     /** Starts the engine's threads; predictors are made by each worker on its first batch. */
@@ -63,9 +58,10 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
         List<float[]> run(ModelSession session, List<I> batch) throws Exception;
     }
 
-    private <I> DynamicBatcher<I> batcher(String name, ModelService model, SessionCall<I> call, I probe) {
-        return new DynamicBatcher<>(name, settings.maxBatch(), settings.maxDelay(), settings.queueCapacity(),
-                settings.workers(), () -> new SessionWorker<>(model.openSession(), call, probe), outstanding);
+    private <I> DynamicBatcher<I> batcher(String name, ModelService model, SessionCall<I> call, I probe,
+                                          IntSupplier incoming) {
+        return new DynamicBatcher<>(name, settings.maxBatch(), settings.maxDelay(), settings.maxHold(), incoming,
+                settings.queueCapacity(), settings.workers(), () -> new SessionWorker<>(model.openSession(), call, probe), outstanding);
     }
 
     /** A worker's module: its own session (so its own predictors), made and closed on the worker's thread. */
@@ -92,13 +88,13 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
     public Inference open() {
         return new Inference() {
             @Override
-            public Executor decoding() {
-                return decoding;
+            public CompletableFuture<Inferred> encode(Modality modality, ByteBuffer tensor) {
+                return encoders.get(modality).submit(tensor, settings.maxWait());
             }
 
             @Override
-            public CompletableFuture<Inferred> encode(Modality modality, ByteBuffer tensor) {
-                return encoders.get(modality).submit(tensor, settings.maxWait());
+            public CompletableFuture<Inferred> decodeAndEncode(Modality modality, Decoder decoder) {
+                return decode(modality, decoder).thenCompose(tensor -> encode(modality, tensor));
             }
 
             @Override
@@ -110,6 +106,34 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
             public void close() {
             }
         };
+    }
+
+    /**
+     * Runs {@code decoder} on the pool. The tensor is queued at its encoder (by the completion, on the decoding
+     * thread) before the modality's count of payloads in decoding goes down, so a batcher never misses one in between.
+     */
+    private CompletableFuture<ByteBuffer> decode(Modality modality, Inference.Decoder decoder) {
+        CompletableFuture<ByteBuffer> tensor = new CompletableFuture<>();
+        AtomicInteger coming = decoding.get(modality);
+        coming.incrementAndGet();
+        outstanding.add();
+        try {
+            decodePool.execute(() -> {
+                try {
+                    tensor.complete(decoder.decode());
+                } catch (RuntimeException | Error e) {
+                    tensor.completeExceptionally(e);
+                } finally {
+                    coming.decrementAndGet();
+                    outstanding.done();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            coming.decrementAndGet();
+            outstanding.done();
+            tensor.completeExceptionally(new SystemFault("the inference engine is closed", e));
+        }
+        return tensor;
     }
 
     public EngineSettings settings() {

@@ -98,14 +98,13 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
     /** Decodes on the engine's pool, then encodes in the engine: a payload the decoder rejects is a record fault. */
     private CompletableFuture<Inferred> decodeAndEncode(ModalityAdapter<Object> adapter, Supplier<Object> event,
                                                         byte[] raw) {
-        Modality modality = adapter.modality();
-        return CompletableFuture.supplyAsync(() -> {
+        return inference.decodeAndEncode(adapter.modality(), () -> {
             try {
                 return preprocess(adapter, event.get());
             } catch (DecodeException e) {
                 throw new UndecodablePayload(e, raw);
             }
-        }, inference.decoding()).thenCompose(tensor -> inference.encode(modality, tensor));
+        });
     }
 
     /** An entry restored from the changelog: its record read again from the input topic, decoded and encoded. */

@@ -30,8 +30,15 @@ class DynamicBatcherTest {
     private final AtomicBoolean down = new AtomicBoolean();
     private DynamicBatcher<Integer> batcher;
 
+    private final java.util.concurrent.atomic.AtomicInteger incoming = new java.util.concurrent.atomic.AtomicInteger();
+
     private DynamicBatcher<Integer> batcher(int maxBatch, Duration maxDelay, int workers) {
-        batcher = new DynamicBatcher<>("test-module", maxBatch, maxDelay, 1_000, workers, () -> new DynamicBatcher.Worker<>() {
+        return batcher(maxBatch, maxDelay, maxDelay, workers);
+    }
+
+    private DynamicBatcher<Integer> batcher(int maxBatch, Duration maxDelay, Duration maxHold, int workers) {
+        batcher = new DynamicBatcher<>("test-module", maxBatch, maxDelay, maxHold, incoming::get, 1_000, workers,
+                () -> new DynamicBatcher.Worker<>() {
             @Override
             public List<float[]> run(List<Integer> batch) throws Exception {
                 if (holdFirstBatch.getAndSet(false)) {
@@ -106,6 +113,32 @@ class DynamicBatcherTest {
         assertThat(r.values()).containsExactly(70f);
         assertThat(r.batchSize()).isEqualTo(1);
         assertThat(tookMs).as("waited for company about the delay, not longer").isBetween(40L, 2_000L);
+    }
+
+    @Test
+    void pastTheDelayABatchWaitsForRequestsStillBeingDecodedUpToTheHold() throws Exception {
+        batcher(4, Duration.ofMillis(20), Duration.ofSeconds(5), 1);
+        incoming.set(3); // three more on their way (decoding)
+        CompletableFuture<Inferred> first = batcher.submit(1, WAIT);
+        Thread.sleep(200); // ten delays
+        assertThat(first).as("held for the requests on their way").isNotDone();
+        List<CompletableFuture<Inferred>> rest = new ArrayList<>();
+        for (int i = 2; i <= 4; i++) {
+            incoming.decrementAndGet();
+            rest.add(batcher.submit(i, WAIT));
+        }
+        assertThat(first.join().batchSize()).isEqualTo(4);
+        rest.forEach(CompletableFuture::join);
+        assertThat(batchSizes).containsExactly(4);
+    }
+
+    @Test
+    void theHoldIsBounded() {
+        batcher(4, Duration.ofMillis(20), Duration.ofMillis(100), 1);
+        incoming.set(10); // they never come
+        long started = System.nanoTime();
+        assertThat(batcher.submit(1, WAIT).join().batchSize()).isEqualTo(1);
+        assertThat((System.nanoTime() - started) / 1_000_000).isBetween(90L, 2_000L);
     }
 
     @Test
