@@ -2,11 +2,9 @@ package dev.triage.app;
 
 import dev.triage.avro.Modality;
 import dev.triage.config.TriageConfig;
-import dev.triage.encode.AudioEncoder;
-import dev.triage.encode.ImageEncoder;
-import dev.triage.encode.TextEncoder;
 import dev.triage.fuse.FusionPredictor;
 import dev.triage.model.AudioContract;
+import dev.triage.model.BatchedModule;
 import dev.triage.model.ImageContract;
 import dev.triage.model.ModelBundle;
 import dev.triage.model.ModelManifest;
@@ -20,8 +18,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A model bundle served by DJL to the topology. Each session (one per processor of a stream task) owns its encoders
- * and fusion predictor, so their DJL predictors are created on first use by the thread that uses them and closed
+ * A model bundle served by DJL to the topology. Each session (one per processor of a stream task) owns one
+ * {@link BatchedModule} per encoder and a fusion predictor, so their DJL predictors are created on first use by the thread that uses them and closed
  * with the session when the task closes, including when a failed stream thread is replaced.
  */
 public final class BundleModelService implements ModelService {
@@ -121,25 +119,25 @@ public final class BundleModelService implements ModelService {
     }
 
     private final class Session implements ModelSession {
-        private final TextEncoder text = new TextEncoder(bundle);
-        private final ImageEncoder image = new ImageEncoder(bundle);
-        private final AudioEncoder audio = new AudioEncoder(bundle);
+        private final BatchedModule text = new BatchedModule(bundle.textEncoder());
+        private final BatchedModule image = new BatchedModule(bundle.imageEncoder());
+        private final BatchedModule audio = new BatchedModule(bundle.audioEncoder());
         private final FusionPredictor fusion = new FusionPredictor(bundle);
         private boolean closed;
 
         @Override
         public float[][] encodeText(List<long[]> tokens) {
-            return text.encode(tokens);
+            return text.run(tokens);
         }
 
         @Override
         public float[][] encodeImages(List<float[]> pixels) {
-            return image.encode(pixels);
+            return image.run(pixels);
         }
 
         @Override
         public float[][] encodeAudio(List<float[]> waveforms) {
-            return audio.encode(waveforms);
+            return audio.run(waveforms);
         }
 
         @Override

@@ -1,11 +1,8 @@
 package dev.triage.fuse;
 
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import dev.triage.model.Batches;
+import dev.triage.model.BatchedModule;
 import dev.triage.model.ModelBundle;
 import dev.triage.model.ModelManifest;
-import dev.triage.model.OwnedPredictor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,8 +10,8 @@ import java.util.List;
 /**
  * Scores posts in micro-batches with the bundle's TorchScript fusion head: the concatenated embeddings
  * {@code [B, Wt+Wi+Wa]} and the modality mask {@code [B, 3]} (order TEXT, IMAGE, AUDIO; 1 = present) give logits
- * {@code [B, L]}, turned into probabilities with a softmax. It owns one predictor: use it from one thread at a time,
- * and close it.
+ * {@code [B, L]}, turned into probabilities with a softmax. It owns one {@link BatchedModule}: use it from one thread
+ * at a time, and close it.
  */
 public final class FusionPredictor implements AutoCloseable {
 
@@ -22,7 +19,7 @@ public final class FusionPredictor implements AutoCloseable {
     private final int textWidth;
     private final int imageWidth;
     private final int audioWidth;
-    private final OwnedPredictor predictor;
+    private final BatchedModule head;
 
     /** A predictor on {@code bundle}'s fusion head; the bundle must outlive it. */
     public FusionPredictor(ModelBundle bundle) {
@@ -31,7 +28,7 @@ public final class FusionPredictor implements AutoCloseable {
         this.textWidth = m.text().outputWidth();
         this.imageWidth = m.image().outputWidth();
         this.audioWidth = m.audio().outputWidth();
-        this.predictor = new OwnedPredictor(bundle.fusionHead());
+        this.head = new BatchedModule(bundle.fusionHead());
     }
 
     /** Scores posts given per modality; a missing modality gets a zero embedding and mask 0. */
@@ -55,17 +52,7 @@ public final class FusionPredictor implements AutoCloseable {
      * masks (3 wide, 0 or 1). Rows are scored independently.
      */
     public FusionScores score(float[][] embeddings, float[][] masks) {
-        if (embeddings.length != masks.length) {
-            throw new IllegalArgumentException(embeddings.length + " embedding rows but " + masks.length + " mask rows");
-        }
-        if (embeddings.length == 0) {
-            return new FusionScores(labels, new float[0][], new float[0][]);
-        }
-        List<float[]> emb = Arrays.asList(embeddings);
-        List<float[]> mask = Arrays.asList(masks);
-        float[][] logits = predictor.run(embeddings.length, m -> new NDList(
-                Batches.floats(m, emb, new Shape(inputWidth()), "embedding"),
-                Batches.floats(m, mask, new Shape(3), "mask")));
+        float[][] logits = head.run(Arrays.asList(embeddings), Arrays.asList(masks));
         List<float[]> probabilities = new ArrayList<>(logits.length);
         for (float[] row : logits) {
             if (row.length != labels.size()) {
@@ -118,14 +105,14 @@ public final class FusionPredictor implements AutoCloseable {
         return textWidth + imageWidth + audioWidth;
     }
 
-    /** Whether this encoder's predictor is open (it is made on first use and closed with the encoder). */
+    /** Whether the fusion head's predictor is open (it is made on first use and closed with this). */
     public boolean hasOpenPredictor() {
-        return predictor.isOpen();
+        return head.hasOpenPredictor();
     }
 
     /** Closes the predictor. */
     @Override
     public void close() {
-        predictor.close();
+        head.close();
     }
 }

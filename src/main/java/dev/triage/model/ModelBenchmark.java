@@ -1,8 +1,5 @@
 package dev.triage.model;
 
-import dev.triage.encode.AudioEncoder;
-import dev.triage.encode.ImageEncoder;
-import dev.triage.encode.TextEncoder;
 import dev.triage.fuse.FusionPredictor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,9 +27,9 @@ public final class ModelBenchmark {
         String device = args.length > 2 ? args[2] : "cpu";
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         try (ModelBundle bundle = ModelBundle.load(dir, new RuntimeSettings(device, threads, 1));
-             TextEncoder text = new TextEncoder(bundle);
-             ImageEncoder image = new ImageEncoder(bundle);
-             AudioEncoder audio = new AudioEncoder(bundle);
+             BatchedModule text = new BatchedModule(bundle.textEncoder());
+             BatchedModule image = new BatchedModule(bundle.imageEncoder());
+             BatchedModule audio = new BatchedModule(bundle.audioEncoder());
              FusionPredictor fusion = new FusionPredictor(bundle)) {
             ModelManifest m = bundle.manifest();
             System.out.printf(Locale.ROOT, "bundle %s %s on %s, %d intra-op thread(s), %.1f s per case%n",
@@ -54,9 +51,9 @@ public final class ModelBenchmark {
                     emb[i] = floats(random, m.fusion().inputWidth(), 1.0);
                     mask[i] = new float[] {1f, 1f, 1f};
                 }
-                measure("text", batch, seconds, () -> text.encode(tokens));
-                measure("image", batch, seconds, () -> image.encode(pixels));
-                measure("audio", batch, seconds, () -> audio.encode(waves));
+                measure("text", batch, seconds, () -> text.run(tokens));
+                measure("image", batch, seconds, () -> image.run(pixels));
+                measure("audio", batch, seconds, () -> audio.run(waves));
                 measure("fusion", batch, seconds, () -> fusion.score(emb, mask));
             }
         }

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.TranslateException;
 import java.nio.file.Files;
@@ -66,15 +65,15 @@ public final class ModelBundle implements AutoCloseable {
         ModelManifest.ImageSpec img = manifest.image();
         List<TorchModule> modules = new ArrayList<>(4);
         try {
-            modules.add(TorchModule.load("text_encoder", textFile, device, List.of(
-                    new TorchModule.Input(DataType.INT64, new Shape(manifest.text().maxTokens())))));
+            modules.add(TorchModule.load("text_encoder", textFile, device, List.of(TorchModule.Input.ids(
+                    "tokens", new Shape(manifest.text().maxTokens()), manifest.text().vocabSize()))));
             modules.add(TorchModule.load("image_encoder", imageFile, device, List.of(
-                    new TorchModule.Input(DataType.FLOAT32, new Shape(3, img.size(), img.size())))));
+                    TorchModule.Input.floats("pixels", new Shape(3, img.size(), img.size())))));
             modules.add(TorchModule.load("audio_encoder", audioFile, device, List.of(
-                    new TorchModule.Input(DataType.FLOAT32, new Shape(manifest.audio().clipSamples())))));
+                    TorchModule.Input.floats("wave", new Shape(manifest.audio().clipSamples())))));
             modules.add(TorchModule.load("fusion_head", fusionFile, device, List.of(
-                    new TorchModule.Input(DataType.FLOAT32, new Shape(manifest.fusion().inputWidth())),
-                    new TorchModule.Input(DataType.FLOAT32, new Shape(MASK_ORDER.size())))));
+                    TorchModule.Input.floats("embedding", new Shape(manifest.fusion().inputWidth())),
+                    TorchModule.Input.floats("mask", new Shape(MASK_ORDER.size())))));
             checkWidth(modules.get(0), manifest.text().outputWidth(), "text.outputWidth");
             checkWidth(modules.get(1), img.outputWidth(), "image.outputWidth");
             checkWidth(modules.get(2), manifest.audio().outputWidth(), "audio.outputWidth");

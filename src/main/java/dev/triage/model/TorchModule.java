@@ -16,12 +16,27 @@ import java.util.Map;
 
 /**
  * One TorchScript module of a bundle, loaded with DJL's PyTorch engine. Knows the per-row shape and type of each
- * forward argument, so it can build zero inputs (validation, warm-up). Use an {@link OwnedPredictor} to run it.
+ * forward argument, so it can build zero inputs (validation, warm-up). Use a {@link BatchedModule} to run it.
  */
 public final class TorchModule implements AutoCloseable {
 
-    /** One forward argument: element type and the shape of one row (without the batch dimension). */
-    public record Input(DataType type, Shape rowShape) {}
+    /**
+     * One forward argument: its name (for messages), element type, the shape of one row (without the batch
+     * dimension) and, for an INT64 argument of table indices (token ids), the exclusive upper bound of its values
+     * ({@code 0}: values are not checked).
+     */
+    public record Input(String name, DataType type, Shape rowShape, long idLimit) {
+
+        /** A FLOAT32 argument. */
+        public static Input floats(String name, Shape rowShape) {
+            return new Input(name, DataType.FLOAT32, rowShape, 0);
+        }
+
+        /** An INT64 argument of ids in {@code [0, idLimit)}. */
+        public static Input ids(String name, Shape rowShape, long idLimit) {
+            return new Input(name, DataType.INT64, rowShape, idLimit);
+        }
+    }
 
     private final String name;
     private final Path file;

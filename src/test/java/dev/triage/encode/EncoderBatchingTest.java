@@ -3,6 +3,7 @@ package dev.triage.encode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.triage.model.BatchedModule;
 import dev.triage.model.Fixtures;
 import dev.triage.model.ModelBundle;
 import dev.triage.model.TestBundles;
@@ -16,17 +17,18 @@ import org.junit.jupiter.api.Test;
 class EncoderBatchingTest {
 
     private static final int BATCH = 32;
-    private static TextEncoder text;
-    private static ImageEncoder image;
-    private static AudioEncoder audio;
+    private static ModelBundle bundle;
+    private static BatchedModule text;
+    private static BatchedModule image;
+    private static BatchedModule audio;
     private static Fixtures fixtures;
 
     @BeforeAll
     static void open() {
-        ModelBundle bundle = TestBundles.reference();
-        text = new TextEncoder(bundle);
-        image = new ImageEncoder(bundle);
-        audio = new AudioEncoder(bundle);
+        bundle = TestBundles.reference();
+        text = new BatchedModule(bundle.textEncoder());
+        image = new BatchedModule(bundle.imageEncoder());
+        audio = new BatchedModule(bundle.audioEncoder());
         fixtures = Fixtures.of(TestBundles.REFERENCE);
     }
 
@@ -39,65 +41,65 @@ class EncoderBatchingTest {
 
     @Test
     void textRowAloneEqualsRowInBatchOf32() {
-        assertBatchInvariant(fixtures.tokens(BATCH), text::encode);
+        assertBatchInvariant(fixtures.tokens(BATCH), text::run);
     }
 
     @Test
     void imageRowAloneEqualsRowInBatchOf32() {
-        assertBatchInvariant(fixtures.images(BATCH), image::encode);
+        assertBatchInvariant(fixtures.images(BATCH), image::run);
     }
 
     @Test
     void audioRowAloneEqualsRowInBatchOf32() {
-        assertBatchInvariant(fixtures.audio(BATCH), audio::encode);
+        assertBatchInvariant(fixtures.audio(BATCH), audio::run);
     }
 
     @Test
     void sameInputGivesBitIdenticalOutput() {
-        assertThat(text.encode(fixtures.tokens(7))).isEqualTo(text.encode(fixtures.tokens(7)));
-        assertThat(image.encode(fixtures.images(7))).isEqualTo(image.encode(fixtures.images(7)));
-        assertThat(audio.encode(fixtures.audio(7))).isEqualTo(audio.encode(fixtures.audio(7)));
+        assertThat(text.run(fixtures.tokens(7))).isEqualTo(text.run(fixtures.tokens(7)));
+        assertThat(image.run(fixtures.images(7))).isEqualTo(image.run(fixtures.images(7)));
+        assertThat(audio.run(fixtures.audio(7))).isEqualTo(audio.run(fixtures.audio(7)));
     }
 
     @Test
     void textWithoutTokensEncodesToZero() {
-        float[][] out = text.encode(List.of(new long[text.contract().maxTokens()]));
-        assertThat(out[0]).hasSize(text.outputWidth()).containsOnly(0f);
+        float[][] out = text.run(List.of(new long[bundle.manifest().text().contract().maxTokens()]));
+        assertThat(out[0]).hasSize(bundle.manifest().text().outputWidth()).containsOnly(0f);
     }
 
     @Test
     void thePredictorIsMadeOnFirstUseAndClosedWithItsEncoder() {
-        ImageEncoder owner = new ImageEncoder(TestBundles.reference());
+        BatchedModule owner = new BatchedModule(TestBundles.reference().imageEncoder());
         assertThat(owner.hasOpenPredictor()).as("nothing native until it is used").isFalse();
-        float[][] first = owner.encode(fixtures.images(3));
+        float[][] first = owner.run(fixtures.images(3));
         assertThat(owner.hasOpenPredictor()).isTrue();
-        assertThat(owner.encode(fixtures.images(3))).isEqualTo(first);
+        assertThat(owner.run(fixtures.images(3))).isEqualTo(first);
         owner.close();
         assertThat(owner.hasOpenPredictor()).isFalse();
     }
 
     @Test
     void emptyBatchGivesNoRows() {
-        assertThat(text.encode(List.of())).isEmpty();
-        assertThat(audio.encode(List.of())).isEmpty();
+        assertThat(text.run(List.of())).isEmpty();
+        assertThat(audio.run(List.of())).isEmpty();
     }
 
     @Test
     void rowsOfTheWrongLengthOrVocabularyAreRefused() {
-        assertThatThrownBy(() -> audio.encode(List.of(new float[10])))
+        assertThatThrownBy(() -> audio.run(List.of(new float[10])))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected 16000 values, got 10");
-        long[] tokens = new long[text.contract().maxTokens()];
-        tokens[0] = text.contract().vocabSize();
-        assertThatThrownBy(() -> text.encode(List.of(tokens)))
+        long[] tokens = new long[bundle.manifest().text().contract().maxTokens()];
+        tokens[0] = bundle.manifest().text().contract().vocabSize();
+        assertThatThrownBy(() -> text.run(List.of(tokens)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside [0, 8192)");
     }
 
     @Test
     void closedEncoderRefusesWork() {
-        ImageEncoder closing = new ImageEncoder(TestBundles.reference());
-        closing.encode(fixtures.images(1));
+        BatchedModule closing = new BatchedModule(TestBundles.reference().imageEncoder());
+        closing.run(fixtures.images(1));
         closing.close();
-        assertThatThrownBy(() -> closing.encode(fixtures.images(1))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> closing.run(fixtures.images(1))).isInstanceOf(IllegalStateException.class);
     }
 
     private static <T> void assertBatchInvariant(List<T> rows, Function<List<T>, float[][]> encode) {

@@ -2,9 +2,6 @@ package dev.triage.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.triage.encode.AudioEncoder;
-import dev.triage.encode.ImageEncoder;
-import dev.triage.encode.TextEncoder;
 import dev.triage.fuse.FusionPredictor;
 import java.nio.file.Path;
 
@@ -19,13 +16,13 @@ public final class BundleParity {
     /** Asserts parity of every module at {@code batch} for the bundle in {@code dir}, already loaded as {@code bundle}. */
     public static void assertParity(ModelBundle bundle, Path dir, int batch) {
         Fixtures f = Fixtures.of(dir);
-        try (TextEncoder text = new TextEncoder(bundle);
-             ImageEncoder image = new ImageEncoder(bundle);
-             AudioEncoder audio = new AudioEncoder(bundle);
+        try (BatchedModule text = new BatchedModule(bundle.textEncoder());
+             BatchedModule image = new BatchedModule(bundle.imageEncoder());
+             BatchedModule audio = new BatchedModule(bundle.audioEncoder());
              FusionPredictor fusion = new FusionPredictor(bundle)) {
-            assertClose("text", text.encode(f.tokens(batch)), f.output(batch, "text"), batch);
-            assertClose("image", image.encode(f.images(batch)), f.output(batch, "image"), batch);
-            assertClose("audio", audio.encode(f.audio(batch)), f.output(batch, "audio"), batch);
+            assertClose("text", text.run(f.tokens(batch)), f.output(batch, "text"), batch);
+            assertClose("image", image.run(f.images(batch)), f.output(batch, "image"), batch);
+            assertClose("audio", audio.run(f.audio(batch)), f.output(batch, "audio"), batch);
             float[][] logits = fusion.score(f.output(batch, "fusionEmbedding"), f.output(batch, "fusionMask")).logits();
             assertClose("fusion logits", logits, f.output(batch, "logits"), batch);
         }
