@@ -96,8 +96,8 @@ public final class TriageConfig extends AbstractConfig {
                             + "per-record baseline of 'triage bench').")
             .define(INFERENCE_WORKERS, Type.INT, 0, between(0, 256), MEDIUM,
                     "Workers per model module (text, image, audio encoder, fusion head), each owning its "
-                            + "predictor. 0 = automatic: on a GPU one per module (large batches), on the CPU "
-                            + "max(1, cores / 4).")
+                            + "predictor. 0 = automatic: on a GPU one per module (large batches), on the CPU one per "
+                            + "core (single-threaded predictors: a large model can use every core).")
             .define(INFERENCE_MAX_IN_FLIGHT, Type.INT, 256, between(1, 1_000_000), MEDIUM,
                     "Records a stream thread may have in the engine at once (decoding, queued or running). At the "
                             + "limit the thread waits for its oldest, at most half of transaction.timeout.ms (under "

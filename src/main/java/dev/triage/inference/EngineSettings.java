@@ -32,7 +32,7 @@ public record EngineSettings(int maxBatch, Duration maxDelay, Duration maxHold, 
     public static EngineSettings of(TriageConfig config, boolean gpu, int cores) {
         int streamThreads = Integer.parseInt(String.valueOf(config.all().getOrDefault("num.stream.threads", "1")).trim());
         int configuredWorkers = config.getInt(TriageConfig.INFERENCE_WORKERS);
-        int workers = configuredWorkers > 0 ? configuredWorkers : gpu ? 1 : Math.max(1, cores / 4);
+        int workers = configuredWorkers > 0 ? configuredWorkers : gpu ? 1 : cores;
         int configuredDecode = config.getInt(TriageConfig.DECODE_THREADS);
         int decode = configuredDecode > 0 ? configuredDecode : Math.max(1, cores - streamThreads);
         int inFlight = config.getInt(TriageConfig.INFERENCE_MAX_IN_FLIGHT);

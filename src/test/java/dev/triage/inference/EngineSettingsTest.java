@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 class EngineSettingsTest {
 
     @Test
-    void onACpuEachModuleGetsAQuarterOfTheCoresAndDecodingWhatTheStreamThreadsLeave() {
+    void onACpuEachModuleGetsAWorkerPerCoreAndDecodingWhatTheStreamThreadsLeave() {
         EngineSettings s = EngineSettings.of(TriageConfig.of(Map.of("num.stream.threads", "4")), false, 16);
-        assertThat(s.workers()).isEqualTo(4);
+        assertThat(s.workers()).as("single-threaded predictors: a large model may use every core").isEqualTo(16);
         assertThat(s.decodeThreads()).isEqualTo(12);
         assertThat(s.maxBatch()).isEqualTo(32);
         assertThat(s.maxDelay()).isEqualTo(Duration.ofMillis(20));
@@ -23,7 +23,7 @@ class EngineSettingsTest {
 
     @Test
     void onASmallMachineThereIsAlwaysOneWorkerAndOneDecoder() {
-        EngineSettings s = EngineSettings.of(TriageConfig.of(Map.of("num.stream.threads", "2")), false, 2);
+        EngineSettings s = EngineSettings.of(TriageConfig.of(Map.of("num.stream.threads", "2")), false, 1);
         assertThat(s.workers()).isEqualTo(1);
         assertThat(s.decodeThreads()).isEqualTo(1);
     }
