@@ -83,8 +83,8 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
                     .setExpectedModalities(adapter.expectedModalities(event))
                     .setSource(withoutValue(source))
                     .build();
-            byte[] raw = in.raw();
-            work = decodeAndEncode(adapter, () -> event, raw);
+            Payload payload = new Payload(event, in.raw());
+            work = decodeAndEncode(adapter, () -> payload);
         } catch (RecordFault | AvroSerdeException e) {
             context.forward(record.withKey(correlationId != null ? correlationId : record.key())
                     .withValue(Result.failure(DeadLetters.of(source, correlationId, stage, e,
@@ -95,14 +95,17 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
         inFlight.add(input, work);
     }
 
+    /** An event and the record value it was read from. */
+    private record Payload(Object event, byte[] raw) {}
+
     /** Decodes on the engine's pool, then encodes in the engine: a payload the decoder rejects is a record fault. */
-    private CompletableFuture<Inferred> decodeAndEncode(ModalityAdapter<Object> adapter, Supplier<Object> event,
-                                                        byte[] raw) {
+    private CompletableFuture<Inferred> decodeAndEncode(ModalityAdapter<Object> adapter, Supplier<Payload> payload) {
         return inference.decodeAndEncode(adapter.modality(), () -> {
+            Payload p = payload.get();
             try {
-                return preprocess(adapter, event.get());
+                return preprocess(adapter, p.event());
             } catch (DecodeException e) {
-                throw new UndecodablePayload(e, raw);
+                throw new UndecodablePayload(e, p.raw());
             }
         });
     }
@@ -113,17 +116,16 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
         @SuppressWarnings("unchecked")
         ModalityAdapter<Object> adapter = (ModalityAdapter<Object>) adapters.get(in.getModality());
         SourceRecord source = in.getSource();
-        byte[][] raw = new byte[1][];
         return decodeAndEncode(adapter, () -> {
-            raw[0] = fetcher().value(source.getTopic(), source.getPartition(), source.getOffset());
+            byte[] raw = fetcher().value(source.getTopic(), source.getPartition(), source.getOffset());
             try {
-                return adapter.read(source.getTopic(), new RecordHeaders(), raw[0]);
+                return new Payload(adapter.read(source.getTopic(), new RecordHeaders(), raw), raw);
             } catch (AvroSerdeException e) {
                 // It was read before it was stored: failing now is the registry's fault, not the record's.
                 throw new SystemFault("cannot read again the record " + source.getTopic() + "-"
                         + source.getPartition() + "@" + source.getOffset() + ": " + e.getMessage(), e);
             }
-        }, null);
+        });
     }
 
     private synchronized SourceFetcher fetcher() {
