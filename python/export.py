@@ -151,7 +151,8 @@ def _masked_embedding(outputs, mask: torch.Tensor) -> torch.Tensor:
 def export_bundle(model: TriageModel, labels, text, image, audio, out_dir: str, fixture_inputs: dict,
                   name: str = "triage-reference", version: str = "2.0.0", batches=FIXTURE_BATCHES,
                   fixture_source: str = "") -> dict:
-    """Writes the TorchScript modules, model.json and fixtures; returns the manifest."""
+    """Writes the TorchScript modules, checks the batch composition guarantee, writes the fixtures and, last,
+    model.json; returns the manifest. Fails (AssertionError, no model.json) when the check fails."""
     os.makedirs(out_dir, exist_ok=True)
     model.eval()
     modules = {
@@ -160,17 +161,18 @@ def export_bundle(model: TriageModel, labels, text, image, audio, out_dir: str, 
         "audio": _script(model.audio, os.path.join(out_dir, FILES["audio"])),
         "fusion": _script(model.fusion, os.path.join(out_dir, FILES["fusion"])),
     }
-    widths = [model.text.output_width, model.image.output_width, model.audio.output_width]
-    m = manifest(name, version, labels, text, image, audio, widths)
-    with open(os.path.join(out_dir, "model.json"), "w", encoding="utf-8") as f:
-        json.dump(m, f, indent=2)
-        f.write("\n")
     drift = check_batch_invariance(modules, fixture_inputs, batches)
     print("batch composition (max abs diff from the row alone, batches " + ",".join(map(str, batches)) + "): "
           + ", ".join(f"{k} {v:.3g}" for k, v in drift.items()), flush=True)
     if drift["labelsDiffer"] or max(v for k, v in drift.items() if k != "labelsDiffer") > BATCH_TOLERANCE:
         raise AssertionError(f"exported modules change with batch composition beyond {BATCH_TOLERANCE}: {drift}")
     write_fixtures(modules, fixture_inputs, out_dir, batches, fixture_source)
+    # model.json last: a directory with one holds a complete bundle that passed the checks.
+    widths = [model.text.output_width, model.image.output_width, model.audio.output_width]
+    m = manifest(name, version, labels, text, image, audio, widths)
+    with open(os.path.join(out_dir, "model.json"), "w", encoding="utf-8") as f:
+        json.dump(m, f, indent=2)
+        f.write("\n")
     return m
 
 
