@@ -109,7 +109,7 @@ def write_markdown(path, report, meta, args):
     lines = ["# Triage reference model: training report", "",
              f"Dataset: {meta['splits']['train']} train / {meta['splits']['test']} test posts, "
              f"dataset seed {meta.get('seed')}. Training seed {args.seed}, {args.epochs} epochs, batch "
-             f"{args.batch_size}, {args.threads} threads.", "",
+             f"{args.batch_size}, peak learning rate {args.lr:g}, {args.threads} threads.", "",
              "All numbers are accuracy on the held-out test split. A masked modality has a zero embedding and "
              "mask 0, exactly as at serving time.", "",
              "| modalities present | accuracy | " + " | ".join(meta["labels"]) + " |",
@@ -138,9 +138,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, help="dataset directory (dataset.json, train/, test/)")
     p.add_argument("--out", required=True, help="bundle directory to write")
-    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--epochs", type=int, default=12)
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--lr", type=float, default=2e-3, help="peak learning rate of the one-cycle schedule")
     p.add_argument("--seed", type=int, default=20261125)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--variant", choices=["small", "full"], default="small")
@@ -163,7 +163,7 @@ def main():
     model.eval()
     report = evaluate(model, embed_all(model, test_split, test_mel), test_split.labels, meta["labels"])
     print(f"training took {seconds:.1f} s wall, {time.process_time() - cpu_started:.1f} s CPU")
-    report.update({"epochs": args.epochs, "seed": args.seed,
+    report.update({"epochs": args.epochs, "learningRate": args.lr, "batchSize": args.batch_size, "seed": args.seed,
                    "threads": args.threads, "datasetSeed": meta.get("seed"), "splits": meta["splits"]})
     print(json.dumps({k: report[k] for k in ("fused", "fusedMinusBestSingle")}))
 

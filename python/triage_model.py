@@ -8,6 +8,13 @@ Forward signatures (B = batch):
   AudioEncoder(wave float32[B, N])          -> float32[B, 128]  (log-mel computed inside)
   FusionHead(emb float32[B, Wt+Wi+Wa], mask float32[B, 3]) -> logits float32[B, L]
 Mask order is TEXT, IMAGE, AUDIO; a missing modality has a zero embedding and mask 0.
+
+Every module runs natively batched in float32, with the same code path in training and evaluation (only
+BatchNorm switches from batch statistics to running statistics in eval mode, as usual). Batch composition: a row
+scored alone, in a batch of 7 or in a batch of 32 gets the same label, and outputs (embeddings, logits, scores)
+within 1e-5 of each other; they are not bit-identical, because libtorch picks matrix-multiply and convolution
+kernels, and so the summation order, by batch size. The same input in the same batch gives bit-identical output.
+export.py checks the 1e-5 bound on every export (check_batch_invariance).
 """
 from typing import List
 
@@ -22,9 +29,8 @@ MASK_ORDER = ["TEXT", "IMAGE", "AUDIO"]
 class TextEncoder(nn.Module):
     """Embedding + 2-layer LSTM; returns the LSTM output at the last non-pad step (right-padded tokens).
 
-    Exported with the LSTM in float64 (see export.py): float32 matrix kernels round differently for different
-    batch sizes and the recurrence amplifies that up to ~1e-5, so a float32 LSTM's output for a row would depend
-    on the batch. In float64 the rounding stays far below float32 resolution; the output is cast to float32.
+    float32 throughout; the batch size changes the rounding of the LSTM's matrix multiplies, within the module
+    docstring's 1e-5 bound.
     """
 
     def __init__(self, vocab_size: int, embed_dim: int = 64, hidden: int = 128, layers: int = 2):
@@ -38,30 +44,15 @@ class TextEncoder(nn.Module):
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
         lengths = (tokens != 0).sum(dim=1)
-        x = self.embedding(tokens).to(self.lstm.weight_ih_l0.dtype)
+        x = self.embedding(tokens)
         # Packing skips the pad steps (2x faster on short posts); rows keep their order.
         packed = pack_padded_sequence(x, lengths.clamp(min=1).cpu(), batch_first=True, enforce_sorted=False)
         out, _ = self.lstm(packed)
         out, _ = pad_packed_sequence(out, batch_first=True)
         last = (lengths - 1).clamp(min=0).view(-1, 1, 1).expand(-1, 1, out.size(2))
-        hidden = out.gather(1, last).squeeze(1).to(torch.float32)
+        hidden = out.gather(1, last).squeeze(1)
         # An all-pad row (no text) encodes to the zero vector (+0.0, not -0.0).
         return hidden.masked_fill((lengths == 0).unsqueeze(1), 0.0)
-
-
-class RowLinear(nn.Linear):
-    """nn.Linear whose inference output for a row does not depend on the other rows of the batch.
-
-    A matrix multiply picks its kernel and summation order by batch size, which moves outputs by a few ulps
-    between a row scored alone and the same row in a batch. In eval mode this computes each output as an
-    elementwise product summed over the input dimension, whose order depends only on the input width.
-    Training uses the ordinary (faster) matmul; the parameters are those of nn.Linear.
-    """
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self.training:
-            return nn.functional.linear(x, self.weight, self.bias)
-        return (x.unsqueeze(1) * self.weight.unsqueeze(0)).sum(dim=2) + self.bias
 
 
 class ResidualBlock(nn.Module):
@@ -89,12 +80,7 @@ class GlobalAvgPool(nn.Module):
 
 
 class SmallImageEncoder(nn.Module):
-    """A small ResNet-style CNN: stem conv, three residual blocks, global average pool, Linear.
-
-    In eval mode the conv trunk runs one row at a time: libtorch picks a convolution backend (oneDNN or its
-    native kernel) by batch size and input size, and the two round differently, so a batched trunk would let
-    the batch change a row's embedding by a few ulps. Training runs batched (BatchNorm needs batch statistics).
-    """
+    """A small ResNet-style CNN: stem conv, three residual blocks, global average pool, Linear (batched)."""
 
     def __init__(self, width: int = 128):
         super().__init__()
@@ -103,20 +89,14 @@ class SmallImageEncoder(nn.Module):
             nn.Conv2d(3, 16, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
             ResidualBlock(16, 16, 1), ResidualBlock(16, 32, 2), ResidualBlock(32, 64, 2),
             GlobalAvgPool())
-        self.fc = RowLinear(64, width)
+        self.fc = nn.Linear(64, width)
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
-        if self.training:
-            return self.fc(self.trunk(pixels))
-        rows: List[torch.Tensor] = []
-        for i in range(pixels.size(0)):
-            rows.append(self.trunk(pixels[i:i + 1]))
-        return self.fc(torch.cat(rows, 0))
+        return self.fc(self.trunk(pixels))
 
 
 class ResNet18ImageEncoder(nn.Module):
-    """torchvision ResNet-18 (random init, no download) without its classifier: 512 features, row by row in eval
-    mode like SmallImageEncoder."""
+    """torchvision ResNet-18 (random init, no download) without its classifier: 512 features (batched)."""
 
     def __init__(self):
         super().__init__()
@@ -127,12 +107,7 @@ class ResNet18ImageEncoder(nn.Module):
         self.output_width = 512
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
-        if self.training:
-            return self.net(pixels)
-        rows: List[torch.Tensor] = []
-        for i in range(pixels.size(0)):
-            rows.append(self.net(pixels[i:i + 1]))
-        return torch.cat(rows, 0)
+        return self.net(pixels)
 
 
 class LogMel(nn.Module):
@@ -148,10 +123,7 @@ class LogMel(nn.Module):
 
 
 class AudioEncoder(nn.Module):
-    """Log-mel spectrogram (inside the model), three strided conv layers, pooling, flatten, Linear.
-
-    In eval mode the log-mel and conv trunk run one row at a time, for the reason given in SmallImageEncoder.
-    """
+    """Log-mel spectrogram (inside the model), three strided conv layers, pooling, flatten, Linear (batched)."""
 
     def __init__(self, sample_rate: int = 16000, width: int = 128):
         super().__init__()
@@ -160,12 +132,7 @@ class AudioEncoder(nn.Module):
         self.head = AudioHead(width)
 
     def forward(self, wave: torch.Tensor) -> torch.Tensor:
-        if self.training:
-            return self.head(self.features(wave))
-        rows: List[torch.Tensor] = []
-        for i in range(wave.size(0)):
-            rows.append(self.head.trunk(self.features(wave[i:i + 1])))
-        return self.head.fc(torch.cat(rows, 0))
+        return self.head(self.features(wave))
 
 
 class AudioHead(nn.Module):
@@ -180,7 +147,7 @@ class AudioHead(nn.Module):
             nn.Conv2d(16, 32, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(32), nn.ReLU(),
             nn.Conv2d(32, 64, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
             nn.AdaptiveAvgPool2d((4, 4)), nn.Flatten())
-        self.fc = RowLinear(64 * 4 * 4, width)
+        self.fc = nn.Linear(64 * 4 * 4, width)
 
     def forward(self, logmel: torch.Tensor) -> torch.Tensor:
         return self.fc(self.trunk(logmel))
@@ -193,7 +160,7 @@ class FusionHead(nn.Module):
         super().__init__()
         self.widths = widths
         self.input_width = sum(widths)
-        self.linear = RowLinear(self.input_width + len(widths), num_labels)
+        self.linear = nn.Linear(self.input_width + len(widths), num_labels)
         # [3, W]: row m selects the columns of modality m, so mask @ selector gives a per-column mask.
         selector = torch.zeros(len(widths), self.input_width)
         start = 0

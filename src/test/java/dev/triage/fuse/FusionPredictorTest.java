@@ -4,16 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.triage.model.BundleParity;
 import dev.triage.model.Fixtures;
 import dev.triage.model.TestBundles;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** FusionPredictor: masking of missing modalities, softmax, batch invariance, validation. */
+/**
+ * FusionPredictor: masking of missing modalities, softmax, the batch composition guarantee (same label, scores
+ * within 1e-5 alone and in batches of 7 and 32; bit-identical for the same batch), validation.
+ */
 class FusionPredictorTest {
 
     private static FusionPredictor fusion;
@@ -78,14 +81,29 @@ class FusionPredictorTest {
     }
 
     @Test
-    void rowAloneEqualsRowInBatchOf32() {
-        float[][] batch = fusion.score(embeddings, masks).logits();
-        List<float[]> alone = new ArrayList<>();
+    void rowAloneAndInBatchesOf7And32GetTheSameLabelAndScoresWithin1e5() {
+        FusionScores all = fusion.score(embeddings, masks);
+        FusionScores seven = fusion.score(Arrays.copyOf(embeddings, 7), Arrays.copyOf(masks, 7));
         for (int r = 0; r < embeddings.length; r++) {
-            alone.add(fusion.score(new float[][] {embeddings[r]}, new float[][] {masks[r]}).logits()[0]);
+            FusionScores alone = fusion.score(new float[][] {embeddings[r]}, new float[][] {masks[r]});
+            assertSameRow(alone, 0, all, r);
+            if (r < 7) {
+                assertSameRow(alone, 0, seven, r);
+                assertSameRow(seven, r, all, r);
+            }
         }
-        assertThat(Fixtures.maxAbsDiff(alone.toArray(new float[0][]), batch)).isLessThanOrEqualTo(1e-6);
-        assertThat(fusion.score(embeddings, masks).logits()).as("bit-identical on repeat").isEqualTo(batch);
+        assertThat(fusion.score(embeddings, masks).logits()).as("bit-identical on repeat").isEqualTo(all.logits());
+        assertThat(fusion.score(embeddings, masks).probabilities()).as("bit-identical on repeat")
+                .isEqualTo(all.probabilities());
+    }
+
+    /** Row {@code i} of {@code a} and row {@code j} of {@code b}: the same label, logits and scores within 1e-5. */
+    private static void assertSameRow(FusionScores a, int i, FusionScores b, int j) {
+        assertThat(a.bestLabel(i)).as("label of row %d", j).isEqualTo(b.bestLabel(j));
+        assertThat(Fixtures.maxAbsDiff(new float[][] {a.logits()[i]}, new float[][] {b.logits()[j]}))
+                .as("logits of row %d", j).isLessThanOrEqualTo(BundleParity.BATCH_TOLERANCE);
+        assertThat(Fixtures.maxAbsDiff(new float[][] {a.probabilities()[i]}, new float[][] {b.probabilities()[j]}))
+                .as("scores of row %d", j).isLessThanOrEqualTo(BundleParity.BATCH_TOLERANCE);
     }
 
     @Test

@@ -22,7 +22,8 @@ class InferenceEngineTest {
     @Test
     void batchedAnswersAreTheModelsOwnOutputsAndWorkersReleaseTheirPredictors() throws Exception {
         TriageConfig config = TriageConfig.of(Map.of(TriageConfig.MODEL_DIR, "models/reference",
-                TriageConfig.MODEL_DEVICE, "cpu", TriageConfig.BATCH_SIZE, "8", TriageConfig.BATCH_LINGER_MS, "50"));
+                TriageConfig.MODEL_DEVICE, "cpu", TriageConfig.BATCH_SIZE, "8", TriageConfig.BATCH_LINGER_MS, "50",
+                TriageConfig.INFERENCE_WORKERS, "1"));
         Fixtures fixtures = Fixtures.of(TestBundles.REFERENCE);
         try (BundleModelService model = BundleModelService.load(config)) {
             InferenceEngine engine = InferenceEngine.start(model, EngineSettings.of(config, model.onGpu(), 2));

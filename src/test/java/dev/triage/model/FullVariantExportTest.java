@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The full-size variant (torchvision ResNet-18 image encoder, 224 px, 512-wide image embedding): exported by
  * python/export.py into a temp dir, UNTRAINED (random init, fixed seed, random fixture inputs), then loaded and
- * validated by ModelBundle and parity-checked against PyTorch's outputs. It checks export + load + parity of the
- * bigger architecture, not its accuracy. Skipped when Debian's /usr/bin/python3 cannot import torch.
+ * validated by ModelBundle and parity-checked against PyTorch's outputs, and the batch composition guarantee is
+ * checked on DJL's outputs (alone, batch 7, batch 32: within 1e-5). It checks export + load + parity of the bigger
+ * architecture, not its accuracy. Skipped when Debian's /usr/bin/python3 cannot import torch.
  */
 class FullVariantExportTest {
 
@@ -42,6 +43,7 @@ class FullVariantExportTest {
             for (int batch : List.of(1, 7, 32)) {
                 BundleParity.assertParity(bundle, dir, batch);
             }
+            BundleParity.assertBatchComposition(bundle, dir);
         }
     }
 
