@@ -187,7 +187,7 @@ public final class BenchRun {
         boolean anyPipelineRow = options.rows().stream().anyMatch(r -> r != BenchOptions.Row.LIMIT
                 && r != BenchOptions.Row.PYTHON);
         if (options.warmUp() && anyPipelineRow) {
-            warmUpPipeline(Map.of());
+            warmUp("triage", Map.of(), WARM_UP_PASSES);
         }
         if (options.rows().contains(BenchOptions.Row.TRIAGE)) {
             triage = throughputRow(BenchReport.TRIAGE, String.format(Locale.ROOT, "full pipeline (Avro, registry,"
@@ -203,6 +203,9 @@ public final class BenchRun {
             rows.add(triage);
         }
         if (options.rows().contains(BenchOptions.Row.PER_RECORD)) {
+            if (options.warmUp()) {
+                warmUp("per-record", PER_RECORD_OVERRIDES, 1); // its own code path (no engine) gets the JIT's attention
+            }
             rows.add(throughputRow(BenchReport.PER_RECORD, PER_RECORD_MEASURES,
                     r -> runner.throughput("bench-per-record-" + r, PER_RECORD_OVERRIDES, BundleModelService::load,
                             options.posts())));
@@ -227,15 +230,16 @@ public final class BenchRun {
 
     /**
      * Uncounted pipeline runs: in a fresh JVM the JIT compiler took a third of the CPU during the first pipeline run
-     * and still 7 % during the second (async-profiler), so two passes come before the measured ones.
+     * and still 7 % during the second (async-profiler), so two passes come before the triage row's measured runs, and
+     * one of the per-record row's own code path (no engine) before its.
      */
-    private void warmUpPipeline(Map<String, String> overrides) {
-        for (int pass = 1; pass <= WARM_UP_PASSES; pass++) {
+    private void warmUp(String row, Map<String, String> overrides, int passes) {
+        for (int pass = 1; pass <= passes; pass++) {
             try {
-                double warm = runner.throughput("bench-warm-up-" + pass, overrides, BundleModelService::load,
-                        options.posts()).postsPerSecond();
-                out.printf(Locale.ROOT, "  warm-up %d/%d (not counted): triage %.1f posts/s%n", pass,
-                        WARM_UP_PASSES, warm);
+                double warm = runner.throughput("bench-warm-up-" + row + "-" + pass, overrides,
+                        BundleModelService::load, options.posts()).postsPerSecond();
+                out.printf(Locale.ROOT, "  warm-up %d/%d (not counted): %s %.1f posts/s%n", pass, passes, row,
+                        warm);
             } catch (Exception e) {
                 log.warn("warm-up run failed", e);
                 out.println("  warm-up run failed: " + e.getMessage());
@@ -466,7 +470,7 @@ public final class BenchRun {
     private List<BenchRow> sweep() {
         List<BenchRow> points = new ArrayList<>();
         if (options.warmUp()) {
-            warmUpPipeline(Map.of());
+            warmUp("triage", Map.of(), WARM_UP_PASSES);
         }
         for (int batch : options.sweepBatchSizes()) {
             for (long linger : options.sweepLingersMs()) {
