@@ -159,12 +159,12 @@ public final class TriageConfig extends AbstractConfig {
             "processing.guarantee", "exactly_once_v2",
             "commit.interval.ms", "100",
             "max.poll.interval.ms", "300000",
-            // Batches and windows are flushed by wall-clock punctuators, which run between polls: a short poll
-            // keeps them on time when traffic is light (the Kafka default of 100 ms adds up to 100 ms per stage).
+            // The engine's answers are forwarded and windows closed by wall-clock punctuators, which run between
+            // polls: a short poll keeps them on time when traffic is light (Kafka's 100 ms adds up per stage).
             "poll.ms", "10",
-            // Room in the store caches for every stream thread's buffered tensors (see TriageTopology).
+            // Room in the store caches for the join state and what is in flight (see TriageTopology).
             "statestore.cache.max.bytes", String.valueOf(64L * 1024 * 1024),
-            // One stream thread per core, each with single-threaded predictors, uses the machine best.
+            // One stream thread per core: reading, checking, the join and exactly-once; the engine does the rest.
             "num.stream.threads", String.valueOf(Runtime.getRuntime().availableProcessors()));
 
     private final Map<String, Object> all;
