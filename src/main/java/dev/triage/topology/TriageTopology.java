@@ -58,7 +58,7 @@ public final class TriageTopology {
                                  LongSupplier clusterLastUnreachableMs) {
         Map<String, Object> serdeConfig = config.passThrough();
         StreamsBuilder builder = new StreamsBuilder();
-        // Cached stores write to their changelogs at commit: a record buffered and drained, or a timer set and
+        // Cached stores write to their changelogs at commit: an entry stored and forwarded, or a timer set and
         // deleted, within one commit interval costs a tombstone, not its value. Whatever is still held at a commit
         // is in the changelog before the input offsets are committed, in the same transaction.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ENCODE_BUFFER),
