@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,10 +20,16 @@ import org.apache.kafka.streams.StreamsConfig;
  * from the input topic. The record is gone only if the topic's retention (or compaction) removed it while no
  * instance was running: then it is a record fault, {@link RecordFault.Reason#SOURCE_GONE}.
  *
- * <p>One consumer, made on first use (most tasks never restore anything), without a group; thread-safe.
+ * <p>One consumer, made on first use (most tasks never restore anything), without a group; thread-safe. What a
+ * restored task had in flight lies in a few runs of consecutive offsets, so the records a poll brings besides the one
+ * asked for are kept (up to {@value #PREFETCHED}) for the requests that follow: one poll per run, not per record.
  */
 final class SourceFetcher implements AutoCloseable {
+    static final int PREFETCHED = 10_000;
+
     private final Map<String, Object> consumerConfig;
+    private final Map<TopicPartition, NavigableMap<Long, byte[]>> prefetched = new HashMap<>();
+    private int prefetchedCount;
     private final Duration timeout;
     private KafkaConsumer<byte[], byte[]> consumer;
     private boolean closed;
@@ -47,17 +55,32 @@ final class SourceFetcher implements AutoCloseable {
             consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
         TopicPartition tp = new TopicPartition(topic, partition);
+        NavigableMap<Long, byte[]> kept = prefetched.get(tp);
+        if (kept != null && kept.containsKey(offset)) {
+            prefetchedCount--;
+            return kept.remove(offset);
+        }
         consumer.assign(List.of(tp));
         consumer.seek(tp, offset);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
+            byte[] found = null;
+            boolean past = false;
+            long next = -1;
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100)).records(tp)) {
                 if (r.offset() == offset) {
-                    return r.value();
+                    found = r.value();
+                } else if (r.offset() > offset) {
+                    past |= found == null;
+                    next = next < 0 ? r.offset() : next;
+                    keep(tp, r);
                 }
-                if (r.offset() > offset) {
-                    throw gone(tp, offset, "the next record is at " + r.offset() + " (compacted away)");
-                }
+            }
+            if (found != null) {
+                return found;
+            }
+            if (past) {
+                throw gone(tp, offset, "the next record is at " + next + " (compacted away)");
             }
             Long first = consumer.beginningOffsets(List.of(tp)).get(tp);
             if (first != null && first > offset) {
@@ -68,6 +91,16 @@ final class SourceFetcher implements AutoCloseable {
                 null);
     }
 
+    private void keep(TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
+        if (prefetchedCount >= PREFETCHED) {
+            prefetched.clear();
+            prefetchedCount = 0;
+        }
+        if (prefetched.computeIfAbsent(tp, k -> new TreeMap<>()).put(r.offset(), r.value()) == null) {
+            prefetchedCount++;
+        }
+    }
+
     private static RecordFault gone(TopicPartition tp, long offset, String why) {
         return new RecordFault(RecordFault.Reason.SOURCE_GONE, "the input record " + tp + "@" + offset
                 + ", in flight when its task moved or crashed, can no longer be read: " + why);
@@ -76,6 +109,7 @@ final class SourceFetcher implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        prefetched.clear();
         if (consumer != null) {
             consumer.close(Duration.ofSeconds(5));
             consumer = null;

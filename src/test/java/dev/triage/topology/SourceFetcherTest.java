@@ -36,6 +36,8 @@ class SourceFetcherTest {
                 "bootstrap.servers", broker.bootstrapServers()), Duration.ofSeconds(10))) {
             assertThat(new String(fetcher.value("fetch-me", 0, 3), StandardCharsets.UTF_8)).isEqualTo("value-3");
             assertThat(new String(fetcher.value("fetch-me", 0, 1), StandardCharsets.UTF_8)).isEqualTo("value-1");
+            assertThat(new String(fetcher.value("fetch-me", 0, 2), StandardCharsets.UTF_8))
+                    .as("kept from the poll that brought offset 1").isEqualTo("value-2");
 
             try (Admin admin = broker.createAdmin()) {
                 admin.deleteRecords(Map.of(new TopicPartition("fetch-me", 0), RecordsToDelete.beforeOffset(3)))
