@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Scores posts in micro-batches with the bundle's TorchScript fusion head: the concatenated embeddings
+ * Scores posts in batches with the bundle's TorchScript fusion head: the concatenated embeddings
  * {@code [B, Wt+Wi+Wa]} and the modality mask {@code [B, 3]} (order TEXT, IMAGE, AUDIO; 1 = present) give logits
  * {@code [B, L]}, turned into probabilities with a softmax. It owns one {@link BatchedModule}: use it from one thread
  * at a time, and close it.

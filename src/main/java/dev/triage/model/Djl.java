@@ -22,7 +22,7 @@ public final class Djl {
         if (started == null) {
             System.setProperty("ai.djl.offline", "true");
             // TorchScript's graph executor re-profiles and re-optimises a module for each new input shape; a
-            // micro-batch's size changes from flush to flush, so it kept optimising (cold demo p50 5.1 s with it,
+            // dynamic batch's size changes from batch to batch, so it kept optimising (cold demo p50 5.1 s with it,
             // 2.0 s without; steady-state throughput the same within noise). -Dai.djl.pytorch.graph_optimizer=true
             // turns it back on. DJL applies it to the thread that starts the engine, OwnedPredictor to each
             // serving thread.
