@@ -7,13 +7,11 @@ import dev.triage.avro.Modality;
 import dev.triage.avro.SourceRecord;
 import dev.triage.config.TriageConfig;
 import dev.triage.encode.DecodeException;
-import dev.triage.inference.EngineSettings;
 import dev.triage.inference.Inference;
 import dev.triage.inference.Inferred;
 import dev.triage.serde.AvroSerdeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -41,7 +39,6 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
     private final long maxFutureMs;
     private final boolean deadLetterOnRegistryOutage;
     private final Map<String, Object> streamsProps;
-    private final Duration fetchTimeout;
     private SourceFetcher fetcher;
 
     EncodeProcessor(List<ModalityAdapter<?>> adapters, Inference.Source inference, String storeName,
@@ -53,7 +50,6 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
         this.maxFutureMs = config.eventTimeMaxFuture().toMillis();
         this.deadLetterOnRegistryOutage = config.deadLetterOnRegistryOutage();
         this.streamsProps = config.all();
-        this.fetchTimeout = EngineSettings.waitBudget(config);
     }
 
     @Override
@@ -62,7 +58,7 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
         ModalityEvent in = record.value();
         @SuppressWarnings("unchecked")
         ModalityAdapter<Object> adapter = (ModalityAdapter<Object>) adapters.get(in.modality());
-        SourceRecord source = source(record);
+        SourceRecord source = coordinates(record);
         DeadLetterStage stage = DeadLetterStage.DESERIALIZE;
         String correlationId = null;
         BufferedInput input;
@@ -81,13 +77,13 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
                     .setEventTime(Instant.ofEpochMilli(eventTime))
                     .setIngestTime(Instant.ofEpochMilli(now))
                     .setExpectedModalities(adapter.expectedModalities(event))
-                    .setSource(withoutValue(source))
+                    .setSource(source)
                     .build();
             Payload payload = new Payload(event, in.raw());
             work = decodeAndEncode(adapter, () -> payload);
         } catch (RecordFault | AvroSerdeException e) {
             context.forward(record.withKey(correlationId != null ? correlationId : record.key())
-                    .withValue(Result.failure(DeadLetters.of(source, correlationId, stage, e,
+                    .withValue(Result.failure(DeadLetters.of(withValue(source, in.raw()), correlationId, stage, e,
                             context.applicationId(), now))));
             inFlight.forwardReady();
             return;
@@ -130,7 +126,7 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
 
     private synchronized SourceFetcher fetcher() {
         if (fetcher == null) {
-            fetcher = new SourceFetcher(streamsProps, fetchTimeout);
+            fetcher = new SourceFetcher(streamsProps, maxWait());
         }
         return fetcher;
     }
@@ -195,15 +191,17 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
         }
     }
 
-    private SourceRecord source(Record<String, ModalityEvent> record) {
+    /** Where the record came from, without its value: what an in-flight event and its embedding keep. */
+    private SourceRecord coordinates(Record<String, ModalityEvent> record) {
         RecordMetadata meta = context.recordMetadata().orElse(null);
         return DeadLetters.source(meta == null ? "" : meta.topic(), meta == null ? -1 : meta.partition(),
                 meta == null ? -1 : meta.offset(),
-                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value().raw());
+                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), null);
     }
 
-    private static SourceRecord withoutValue(SourceRecord source) {
-        return SourceRecord.newBuilder(source).setValue(null).build();
+    /** A dead letter's source: the coordinates and the exact bytes that were read. */
+    private static SourceRecord withValue(SourceRecord coordinates, byte[] value) {
+        return SourceRecord.newBuilder(coordinates).setValue(value == null ? null : ByteBuffer.wrap(value)).build();
     }
 
     @Override
@@ -213,10 +211,8 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
         if (fault == null) {
             value = Result.success(embedding(in, result.values()));
         } else if (fault instanceof UndecodablePayload bad) {
-            SourceRecord source = SourceRecord.newBuilder(in.getSource())
-                    .setValue(bad.value() == null ? null : ByteBuffer.wrap(bad.value())).build();
-            value = Result.failure(DeadLetters.of(source, in.getCorrelationId(), DeadLetterStage.DECODE,
-                    bad.getCause(), context.applicationId(), now));
+            value = Result.failure(DeadLetters.of(withValue(in.getSource(), bad.value()), in.getCorrelationId(),
+                    DeadLetterStage.DECODE, bad.getCause(), context.applicationId(), now));
         } else {
             // The payload decoded: the dead letter points at the original record rather than copying it.
             value = Result.failure(DeadLetters.of(in.getSource(), in.getCorrelationId(),

@@ -50,6 +50,11 @@ abstract class EngineProcessor<V, E, O> implements Processor<String, V, String, 
         context.schedule(poll, PunctuationType.WALL_CLOCK_TIME, now -> inFlight.forwardReady());
     }
 
+    /** How long the step may wait on slow work: half of the stream thread's tightest limit. */
+    protected Duration maxWait() {
+        return maxWait;
+    }
+
     /** Anything the step needs before its first submission. */
     protected void start() {
     }
