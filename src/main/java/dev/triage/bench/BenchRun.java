@@ -144,7 +144,7 @@ public final class BenchRun {
     }
 
     private List<BenchRow> limitRows(List<FeedPost> posts) {
-        String lim = String.format(Locale.ROOT, "model alone: preprocessed posts in memory, encoders + fusion at"
+        String lim = String.format(Locale.ROOT, "model alone: preprocessed posts in memory (4 batches per worker, in turn), encoders + fusion at"
                 + " batch %d, %d worker threads with own predictors", config.batchSize(), options.threads());
         String pre = String.format(Locale.ROOT, "decode + preprocess alone (no model, no Kafka), %d worker threads",
                 options.threads());
@@ -156,17 +156,17 @@ public final class BenchRun {
         try (ModelService model = BundleModelService.load(config)) {
             if (options.warmUp()) {
                 ModelLimit.Preprocessed p = ModelLimit.preprocess(posts, model, config.decodeLimits(),
-                        options.threads());
-                double warm = ModelLimit.postsPerSecond(model, p.tensors(), options.threads(), config.batchSize());
+                        options.threads(), config.batchSize());
+                double warm = ModelLimit.postsPerSecond(model, p, posts.size(), options.threads(),
+                        config.batchSize());
                 out.printf(Locale.ROOT, "  warm-up (not counted): limit %.1f posts/s, preprocess alone %.1f%n", warm,
                         p.postsPerSecond());
             }
             for (int r = 1; r <= options.runs(); r++) {
                 ModelLimit.Preprocessed p = ModelLimit.preprocess(posts, model, config.decodeLimits(),
-                        options.threads());
+                        options.threads(), config.batchSize());
                 preprocess.add(p.postsPerSecond());
-                limit.add(ModelLimit.postsPerSecond(model, p.tensors(), options.threads(), config.batchSize()));
-                p = null; // frees the tensors before the next measurement
+                limit.add(ModelLimit.postsPerSecond(model, p, posts.size(), options.threads(), config.batchSize()));
                 fromRaw.add(ModelLimit.postsPerSecondFromRaw(model, posts, config.decodeLimits(), options.threads(),
                         config.batchSize()));
                 out.printf(Locale.ROOT, "  limit run %d/%d: %.1f posts/s (preprocess alone %.1f, both %.1f)%n", r,

@@ -29,12 +29,20 @@ import java.util.concurrent.Future;
  */
 final class ModelLimit {
     private static final int WARM_UP_BATCHES = 2;
+    /**
+     * Preprocessed posts kept for the model's limit, per worker thread, in batches: the model's speed does not depend
+     * on which posts it sees, and at 224 px a kept post is 602 kB of floats (2,000 of them did not fit in 2 GB).
+     */
+    private static final int KEPT_BATCHES_PER_THREAD = 4;
 
     /** A complete post's encoder inputs. */
     record Tensors(long[] tokens, float[] pixels, float[] wave) {}
 
-    /** Preprocessed posts and the rate at which they were preprocessed. */
-    record Preprocessed(List<Tensors> tensors, double postsPerSecond) {}
+    /**
+     * A sample of the preprocessed posts (the first ones of each worker's slice), and the rate at which all of them
+     * were preprocessed.
+     */
+    record Preprocessed(List<List<Tensors>> kept, double postsPerSecond) {}
 
     private ModelLimit() {}
 
@@ -65,24 +73,29 @@ final class ModelLimit {
         }
     }
 
-    /** Decodes and preprocesses every post (all complete and valid) with the model's contracts, on {@code threads}. */
-    static Preprocessed preprocess(List<FeedPost> posts, ModelService model, DecodeLimits limits, int threads)
-            throws InterruptedException {
+    /**
+     * Decodes and preprocesses every post (all complete and valid) with the model's contracts, on {@code threads};
+     * keeps {@link #KEPT_BATCHES_PER_THREAD} batches of them per thread.
+     */
+    static Preprocessed preprocess(List<FeedPost> posts, ModelService model, DecodeLimits limits, int threads,
+                                   int batchSize) throws InterruptedException {
         Decoder decoder = new Decoder(model, limits);
+        int keep = KEPT_BATCHES_PER_THREAD * batchSize;
         List<Callable<Callable<List<Tensors>>>> work = new ArrayList<>();
         for (List<FeedPost> slice : slices(posts, threads)) {
             work.add(() -> () -> {
-                List<Tensors> out = new ArrayList<>(slice.size());
+                List<Tensors> kept = new ArrayList<>(Math.min(keep, slice.size()));
                 for (FeedPost post : slice) {
-                    out.add(decoder.decode(post));
+                    Tensors t = decoder.decode(post);
+                    if (kept.size() < keep) {
+                        kept.add(t);
+                    }
                 }
-                return out;
+                return kept;
             });
         }
         Timed<List<Tensors>> timed = runTimed(work);
-        List<Tensors> all = new ArrayList<>(posts.size());
-        timed.results().forEach(all::addAll);
-        return new Preprocessed(all, posts.size() / timed.seconds());
+        return new Preprocessed(timed.results(), posts.size() / timed.seconds());
     }
 
     /**
@@ -121,27 +134,32 @@ final class ModelLimit {
     }
 
     /**
-     * Posts per second of the model alone: each worker encodes its posts in batches of {@code batchSize} (each encoder
-     * once per batch) and scores each batch with the fusion head, every modality present.
+     * Posts per second of the model alone over {@code posts} posts: each worker scores its share in batches of
+     * {@code batchSize} (each encoder once per batch, then the fusion head, every modality present), drawn in turn
+     * from its kept batches.
      */
-    static double postsPerSecond(ModelService model, List<Tensors> posts, int threads, int batchSize)
-            throws InterruptedException {
+    static double postsPerSecond(ModelService model, Preprocessed preprocessed, int posts, int threads,
+                                 int batchSize) throws InterruptedException {
         int width = totalWidth(model);
         List<Callable<Callable<Integer>>> work = new ArrayList<>();
-        for (List<Tensors> slice : slices(posts, threads)) {
+        for (int w = 0; w < threads; w++) {
+            List<Tensors> kept = preprocessed.kept().get(w);
+            List<List<Tensors>> batches = slices(kept, Math.max(1, kept.size() / batchSize));
+            int share = posts * (w + 1) / threads - posts * w / threads;
             work.add(() -> {
-                ModelSession session = warmSession(model, slice.subList(0, Math.min(slice.size(), batchSize)), width);
+                ModelSession session = warmSession(model, batches.get(0), width);
                 return () -> {
                     try (session) {
-                        for (int from = 0; from < slice.size(); from += batchSize) {
-                            score(session, slice.subList(from, Math.min(slice.size(), from + batchSize)), width);
+                        for (int done = 0, b = 0; done < share; done += batchSize, b = (b + 1) % batches.size()) {
+                            List<Tensors> batch = batches.get(b);
+                            score(session, batch.subList(0, Math.min(batch.size(), share - done)), width);
                         }
-                        return slice.size();
+                        return share;
                     }
                 };
             });
         }
-        return posts.size() / runTimed(work).seconds();
+        return posts / runTimed(work).seconds();
     }
 
     /**
