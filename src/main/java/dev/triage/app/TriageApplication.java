@@ -5,6 +5,9 @@ import dev.triage.inference.DirectInference;
 import dev.triage.inference.EngineSettings;
 import dev.triage.inference.Inference;
 import dev.triage.inference.InferenceEngine;
+import dev.triage.ops.Health;
+import dev.triage.ops.PrometheusMetrics;
+import dev.triage.ops.TriageMeters;
 import dev.triage.topology.ModelService;
 import dev.triage.topology.StreamsSettings;
 import dev.triage.topology.Topics;
@@ -32,6 +35,8 @@ public final class TriageApplication implements AutoCloseable {
     private static final Duration ENGINE_REPORT_PERIOD = Duration.ofMinutes(1);
 
     private final KafkaStreams streams;
+    private final String model;
+    private final PrometheusMetrics metrics;
     private final InferenceEngine engine;
     private final ScheduledExecutorService engineReport;
     private final ClusterWatch clusterWatch;
@@ -44,6 +49,9 @@ public final class TriageApplication implements AutoCloseable {
         Topics topics = Topics.from(config);
         RegistryPreflight.check(config); // before anything waits on Kafka: a registry that cannot be used stops here
         Properties props = StreamsSettings.of(config);
+        this.model = model.name() + " " + model.version();
+        this.metrics = new PrometheusMetrics(props.getProperty("application.id"));
+        props.put(TriageMeters.CONFIG_KEY, metrics.meters()); // for the exception handlers' dead letters
         StaticMembership.apply(config, props);
         int partitions = CoPartitioning.verify(props, topics.inputs());
         log.info("input topics {} have {} partitions each", topics.inputs(), partitions);
@@ -55,12 +63,15 @@ public final class TriageApplication implements AutoCloseable {
             inference = DirectInference.source(model);
         } else {
             this.engine = InferenceEngine.start(model, EngineSettings.of(config, model.onGpu(),
-                    Runtime.getRuntime().availableProcessors()));
+                    Runtime.getRuntime().availableProcessors()), metrics.meters());
+            metrics.meters().watch(engine);
             inference = engine;
             log.info("inference engine: {}", engine.settings());
         }
         this.engineReport = engine == null ? null : reportEvery(ENGINE_REPORT_PERIOD, engine);
-        this.streams = new KafkaStreams(TriageTopology.build(config, topics, model, inference, clusterWatch), props);
+        this.streams = new KafkaStreams(TriageTopology.build(config, topics, model, inference, clusterWatch,
+                metrics.meters()), props);
+        metrics.watch(streams);
         StaticMembership.recordProducers(props, streams);
         RestartBudget restarts = new RestartBudget(config.getInt(TriageConfig.RESTARTS_MAX),
                 Duration.ofMillis(config.getLong(TriageConfig.RESTARTS_WINDOW_MS)), System::currentTimeMillis);
@@ -105,6 +116,23 @@ public final class TriageApplication implements AutoCloseable {
     /** The process-wide inference engine; empty when records are scored directly on the stream threads. */
     public Optional<InferenceEngine> engine() {
         return Optional.ofNullable(engine);
+    }
+
+    /** Triage's meters, Kafka Streams' and the JVM's, for {@code /metrics}. */
+    public PrometheusMetrics metrics() {
+        return metrics;
+    }
+
+    /** Ready when Kafka Streams is RUNNING (tasks assigned, restored) with the model loaded; why not otherwise. */
+    public Health readiness() {
+        KafkaStreams.State state = streams.state();
+        if (failure != null) {
+            return Health.down(failure, state.name(), model);
+        }
+        if (state != KafkaStreams.State.RUNNING) {
+            return Health.down("Kafka Streams is " + state, state.name(), model);
+        }
+        return Health.up(state.name(), model);
     }
 
     /** Stream threads that have failed (system faults) since start, each replaced while the budget allowed. */
@@ -160,6 +188,7 @@ public final class TriageApplication implements AutoCloseable {
             engine.stats().forEach(s -> log.info("engine {}", s.summary()));
             engine.close();
         }
+        metrics.close();
         stopped.countDown();
     }
 }

@@ -3,6 +3,7 @@ package dev.triage.cli;
 import dev.triage.app.BundleModelService;
 import dev.triage.app.TriageApplication;
 import dev.triage.config.TriageConfig;
+import dev.triage.ops.OpsServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -33,8 +34,12 @@ final class RunCommand implements Callable<Integer> {
         Stopping stopping = Stopping.jvm();
         stopping.onStop(this::stop);
         try (BundleModelService model = BundleModelService.load(c);
-             TriageApplication app = new TriageApplication(c, model)) {
+             TriageApplication app = new TriageApplication(c, model);
+             OpsServer http = OpsServer.fromConfig(c, app.metrics()::scrape, app::readiness)) {
             running = app;
+            if (http != null) {
+                System.err.println("triage: " + http.describe());
+            }
             if (stopping.requested()) {
                 return 0;
             }

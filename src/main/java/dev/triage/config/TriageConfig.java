@@ -62,6 +62,8 @@ public final class TriageConfig extends AbstractConfig {
     public static final String EVENT_TIME_MAX_FUTURE_MS = "triage.event.time.max.future.ms";
     public static final String RESTARTS_MAX = "triage.restarts.max";
     public static final String RESTARTS_WINDOW_MS = "triage.restarts.window.ms";
+    public static final String HTTP_PORT = "triage.http.port";
+    public static final String HTTP_HOST = "triage.http.host";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(TOPIC_PREFIX, Type.STRING, "", MEDIUM,
@@ -144,6 +146,11 @@ public final class TriageConfig extends AbstractConfig {
                     "An event whose eventTime is more than this after its Kafka record's timestamp is a dead letter "
                             + "(reason EVENT_TIME_OUT_OF_RANGE). Event time drives the join's stream time, so keep "
                             + "this at most triage.join.grace.ms: a later one would make on-time events late.")
+            .define(HTTP_PORT, Type.INT, 8080, between(0, 65_535), MEDIUM,
+                    "Port of the HTTP endpoint serving /metrics (Prometheus text), /health/live and /health/ready. "
+                            + "0 turns it off.")
+            .define(HTTP_HOST, Type.STRING, "0.0.0.0", MEDIUM,
+                    "Address the HTTP endpoint binds to. The demo binds to 127.0.0.1 unless this is set.")
             .define(RESTARTS_MAX, Type.INT, 5, atLeast(0), MEDIUM,
                     "Stream-thread failures (system faults: model runtime, registry, broker) tolerated within "
                             + "triage.restarts.window.ms; each replaces the thread, which retries from the last commit. "

@@ -7,6 +7,7 @@ import dev.triage.config.TriageConfig;
 import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.embedded.EmbeddedSchemaRegistry;
 import dev.triage.embedded.SchemaRegistryConfig;
+import dev.triage.ops.OpsServer;
 import dev.triage.topology.ModelService;
 import dev.triage.topology.Topics;
 import java.io.IOException;
@@ -90,6 +91,7 @@ public final class DemoRun {
                      SchemaRegistryConfig.kafka(broker.bootstrapServers())).start()) {
             Map<String, Object> props = new HashMap<>();
             props.put("application.id", "triage-demo");
+            props.put(TriageConfig.HTTP_HOST, "127.0.0.1"); // the demo's endpoint is for this machine's browser
             props.putAll(settings);
             props.put("state.dir", state.toString());
             props.put("bootstrap.servers", broker.bootstrapServers());
@@ -105,10 +107,14 @@ public final class DemoRun {
 
             DemoSummary.Summary summary;
             try (ModelService model = models.apply(config);
-                 TriageApplication app = new TriageApplication(config, model)) {
+                 TriageApplication app = new TriageApplication(config, model);
+                 OpsServer http = OpsServer.fromConfig(config, app.metrics()::scrape, app::readiness)) {
                 out.println("model " + model.name() + " " + model.version() + " · batch "
                         + config.batchSize() + " · linger " + config.batchLinger().toMillis() + " ms · window "
                         + config.joinWindow().toMillis() + " ms + grace " + config.joinGrace().toMillis() + " ms");
+                if (http != null) {
+                    out.println(http.describe());
+                }
                 long starting = System.currentTimeMillis();
                 app.start();
                 app.awaitRunning(Duration.ofSeconds(60));

@@ -12,21 +12,29 @@ public final class BatchStats {
     private final int maxBatch;
     private final Histogram batchSizes;
     private final Histogram queueWaitMicros = new Histogram(60_000_000L, 2);
+    private final EngineMetrics metrics;
     private long runNanos;
 
-    BatchStats(String module, int maxBatch) {
+    BatchStats(String module, int maxBatch, EngineMetrics metrics) {
         this.module = module;
         this.maxBatch = maxBatch;
+        this.metrics = metrics;
         this.batchSizes = new Histogram(Math.max(2, maxBatch), 3);
     }
 
-    synchronized void recordBatch(int size, long runNanos) {
-        batchSizes.recordValue(size);
-        this.runNanos += runNanos;
+    void recordBatch(int size, long runNanos) {
+        synchronized (this) {
+            batchSizes.recordValue(size);
+            this.runNanos += runNanos;
+        }
+        metrics.batch(module, size, runNanos);
     }
 
-    synchronized void recordQueueWait(long waitNanos) {
-        queueWaitMicros.recordValue(Math.min(queueWaitMicros.getHighestTrackableValue(), waitNanos / 1_000));
+    void recordQueueWait(long waitNanos) {
+        synchronized (this) {
+            queueWaitMicros.recordValue(Math.min(queueWaitMicros.getHighestTrackableValue(), waitNanos / 1_000));
+        }
+        metrics.queueWait(module, waitNanos);
     }
 
     /** The numbers so far. */

@@ -58,14 +58,14 @@ public final class DynamicBatcher<I> implements AutoCloseable {
      * @param outstanding counts requests submitted and not yet answered (the engine's idle check)
      */
     DynamicBatcher(String name, int maxBatch, Duration maxDelay, Duration maxHold, IntSupplier incoming, int capacity,
-                   int workers, Supplier<Worker<I>> workerFactory, Outstanding outstanding) {
+                   int workers, Supplier<Worker<I>> workerFactory, Outstanding outstanding, EngineMetrics metrics) {
         this.name = name;
         this.maxBatch = maxBatch;
         this.maxDelayNanos = maxDelay.toNanos();
         this.maxHoldNanos = Math.max(maxDelayNanos, maxHold.toNanos());
         this.incoming = incoming;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.stats = new BatchStats(name, maxBatch);
+        this.stats = new BatchStats(name, maxBatch, metrics);
         this.outstanding = outstanding;
         for (int i = 0; i < workers; i++) {
             Thread t = new Thread(() -> work(workerFactory), "triage-" + name + "-" + i);
@@ -99,6 +99,11 @@ public final class DynamicBatcher<I> implements AutoCloseable {
             result.completeExceptionally(new SystemFault(name + ": interrupted while queueing", e));
         }
         return result;
+    }
+
+    /** Requests waiting in the queue now. */
+    int queued() {
+        return queue.size();
     }
 
     /** Batch sizes, queue waits and model time so far. */

@@ -34,9 +34,11 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
     /** Per modality, payloads being decoded: requests on their way to the encoder's queue. */
     private final Map<Modality, AtomicInteger> decoding = new EnumMap<>(Modality.class);
     private final Outstanding outstanding = new Outstanding();
+    private final EngineMetrics metrics;
 
-    private InferenceEngine(ModelService model, EngineSettings settings) {
+    private InferenceEngine(ModelService model, EngineSettings settings, EngineMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
         for (Modality m : Modality.values()) {
             ByteBuffer probe = ModuleCalls.probeInput(model, m);
             AtomicInteger coming = new AtomicInteger();
@@ -50,7 +52,12 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
 
     /** Starts the engine's threads; predictors are made by each worker on its first batch. */
     public static InferenceEngine start(ModelService model, EngineSettings settings) {
-        return new InferenceEngine(model, settings);
+        return start(model, settings, EngineMetrics.NONE);
+    }
+
+    /** Starts the engine, reporting each batch, queue wait and decode to {@code metrics}. */
+    public static InferenceEngine start(ModelService model, EngineSettings settings, EngineMetrics metrics) {
+        return new InferenceEngine(model, settings, metrics);
     }
 
     @FunctionalInterface
@@ -61,7 +68,8 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
     private <I> DynamicBatcher<I> batcher(String name, ModelService model, SessionCall<I> call, I probe,
                                           IntSupplier incoming) {
         return new DynamicBatcher<>(name, settings.maxBatch(), settings.maxDelay(), settings.maxHold(), incoming,
-                settings.queueCapacity(), settings.workers(), () -> new SessionWorker<>(model.openSession(), call, probe), outstanding);
+                settings.queueCapacity(), settings.workers(), () -> new SessionWorker<>(model.openSession(), call, probe), outstanding,
+                metrics);
     }
 
     /** A worker's module: its own session (so its own predictors), made and closed on the worker's thread. */
@@ -120,7 +128,10 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
         try {
             decodePool.execute(() -> {
                 try {
-                    tensor.complete(decoder.decode());
+                    long started = System.nanoTime();
+                    ByteBuffer decoded = decoder.decode();
+                    metrics.decoded(modality, System.nanoTime() - started);
+                    tensor.complete(decoded);
                 } catch (RuntimeException | Error e) {
                     tensor.completeExceptionally(e);
                 } finally {
@@ -145,6 +156,19 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
         List<BatchStats.Snapshot> out = new ArrayList<>();
         encoders.values().forEach(b -> out.add(b.stats()));
         out.add(fusion.stats());
+        return out;
+    }
+
+    /** Requests handed to the engine (being decoded, queued or in a batch) and not yet answered. */
+    public long outstanding() {
+        return outstanding.count();
+    }
+
+    /** Each module's name and its queue's length now. */
+    public Map<String, Integer> queued() {
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        encoders.values().forEach(b -> out.put(b.name(), b.queued()));
+        out.put(fusion.name(), fusion.queued());
         return out;
     }
 

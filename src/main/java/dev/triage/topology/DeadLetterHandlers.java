@@ -3,6 +3,7 @@ package dev.triage.topology;
 import dev.triage.avro.DeadLetter;
 import dev.triage.avro.DeadLetterStage;
 import dev.triage.config.TriageConfig;
+import dev.triage.ops.TriageMeters;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,6 +25,7 @@ final class DeadLetterHandlers {
     private String topic;
     private String applicationId;
     private Serde<DeadLetter> serde;
+    private TriageMeters meters = TriageMeters.inMemory();
 
     void configure(Map<String, ?> configs) {
         @SuppressWarnings("unchecked")
@@ -32,6 +34,9 @@ final class DeadLetterHandlers {
         this.topic = config.topic(TriageConfig.TOPIC_DEAD_LETTER);
         this.applicationId = String.valueOf(config.all().get("application.id"));
         this.serde = Topics.deadLetterSerde(config);
+        if (configs.get(TriageMeters.CONFIG_KEY) instanceof TriageMeters m) {
+            this.meters = m;
+        }
     }
 
     String topic() {
@@ -42,6 +47,7 @@ final class DeadLetterHandlers {
                                                     DeadLetterStage stage, Exception error) {
         DeadLetter letter = DeadLetters.of(DeadLetters.source(context.topic(), context.partition(), context.offset(),
                 key, value), null, stage, error, applicationId, System.currentTimeMillis());
+        meters.deadLetter(letter);
         log.warn("dead letter ({}) for {}-{}@{}: {}", stage, context.topic(), context.partition(), context.offset(),
                 letter.getMessage());
         return List.of(new ProducerRecord<>(topic, null, key, serde.serializer().serialize(topic, letter)));

@@ -5,13 +5,13 @@ import dev.triage.avro.Embedding;
 import dev.triage.avro.Modality;
 import dev.triage.avro.PostState;
 import dev.triage.avro.SourceRecord;
+import dev.triage.ops.TriageMeters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -58,13 +58,13 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     private ProcessorContext<String, Result<PostState>> context;
     private KeyValueStore<String, PostState> posts;
     private KeyValueStore<String, String> timers;
-    private Sensor duplicates;
-    private Sensor lateEvents;
+    private final TriageMeters meters;
     private long observedTime;
     private long lastRecordWallMs;
 
     PostAssembler(String postsStoreName, String timersStoreName, Duration window, Duration grace, Duration idleClose,
-                  LongSupplier clusterLastUnreachableMs) {
+                  LongSupplier clusterLastUnreachableMs, TriageMeters meters) {
+        this.meters = meters;
         this.postsStoreName = postsStoreName;
         this.timersStoreName = timersStoreName;
         this.windowMs = window.toMillis();
@@ -81,11 +81,6 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
         this.lastRecordWallMs = context.currentSystemTimeMs();
         String stored = timers.get(STREAM_TIME_KEY);
         this.observedTime = stored == null ? Long.MIN_VALUE : Long.parseLong(stored);
-        String entity = "task-" + context.taskId();
-        duplicates = context.metrics().addRateTotalSensor("triage", entity, "duplicate-events",
-                Sensor.RecordingLevel.INFO);
-        lateEvents = context.metrics().addRateTotalSensor("triage", entity, "late-events",
-                Sensor.RecordingLevel.INFO);
         context.schedule(Punctuators.interval(idleClose), PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
     }
 
@@ -123,7 +118,7 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
         } else {
             Embedding present = get(post, e.getModality());
             if (present != null && present.getEventId().equals(e.getEventId())) {
-                duplicates.record();
+                meters.duplicateEvent(e.getModality());
                 log.debug("duplicate {} event {} of post {} dropped", e.getModality(), e.getEventId(), id);
             } else if (present != null) {
                 late(e, "post already has a " + e.getModality() + " event (" + present.getEventId()
@@ -171,7 +166,7 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     }
 
     private void late(Embedding e, String why) {
-        lateEvents.record();
+        meters.lateEvent(e.getModality());
         SourceRecord source = e.getSource() != null ? e.getSource() : DeadLetters.source("", -1, -1, null, null);
         context.forward(new Record<>(e.getCorrelationId(), Result.failure(DeadLetters.of(source,
                 e.getCorrelationId(), DeadLetterStage.JOIN,

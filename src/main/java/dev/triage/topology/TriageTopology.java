@@ -9,6 +9,7 @@ import dev.triage.avro.Prediction;
 import dev.triage.config.TriageConfig;
 import dev.triage.encode.DecodeLimits;
 import dev.triage.inference.Inference;
+import dev.triage.ops.TriageMeters;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -44,7 +45,7 @@ public final class TriageTopology {
     private TriageTopology() {}
 
     public static Topology build(TriageConfig config, Topics topics, ModelService model, Inference.Source inference) {
-        return build(config, topics, model, inference, () -> Long.MIN_VALUE);
+        return build(config, topics, model, inference, () -> Long.MIN_VALUE, TriageMeters.inMemory());
     }
 
     /**
@@ -53,9 +54,10 @@ public final class TriageTopology {
      *     direct calls
      * @param clusterLastUnreachableMs when the cluster was last seen not answering (wall clock, ms): the join's
      *     wall-clock close of partial posts counts silence only from then on
+     * @param meters counts predictions, dead letters, late and duplicate events
      */
     public static Topology build(TriageConfig config, Topics topics, ModelService model, Inference.Source inference,
-                                 LongSupplier clusterLastUnreachableMs) {
+                                 LongSupplier clusterLastUnreachableMs, TriageMeters meters) {
         Map<String, Object> serdeConfig = config.passThrough();
         StreamsBuilder builder = new StreamsBuilder();
         // Cached stores write to their changelogs at commit: an entry stored and forwarded, or a timer set and
@@ -83,17 +85,19 @@ public final class TriageTopology {
                 () -> new EncodeProcessor(adapters, inference, ENCODE_BUFFER, config),
                 Named.as(ENCODE), ENCODE_BUFFER);
 
-        KStream<String, Result<PostState>> posts = successes(embeddings, topics, ENCODE).process(
+        KStream<String, Result<PostState>> posts = successes(embeddings, topics, ENCODE, meters).process(
                 () -> new PostAssembler(POSTS, POST_TIMERS, config.joinWindow(), config.joinGrace(),
-                        config.joinIdleClose(), clusterLastUnreachableMs),
+                        config.joinIdleClose(), clusterLastUnreachableMs, meters),
                 Named.as(ASSEMBLE), POSTS, POST_TIMERS);
 
         String instanceId = config.instanceId();
-        KStream<String, Result<Prediction>> predictions = successes(posts, topics, ASSEMBLE).process(
+        KStream<String, Result<Prediction>> predictions = successes(posts, topics, ASSEMBLE, meters).process(
                 () -> new FusionProcessor(model, inference, FUSE_BUFFER, config, instanceId),
                 Named.as(FUSE), FUSE_BUFFER);
 
-        successes(predictions, topics, FUSE).to(topics.predictions().name(), topics.predictions().produced());
+        successes(predictions, topics, FUSE, meters)
+                .peek((id, prediction) -> meters.predicted(prediction), Named.as(FUSE + "-count"))
+                .to(topics.predictions().name(), topics.predictions().produced());
         return builder.build();
     }
 
@@ -111,12 +115,14 @@ public final class TriageTopology {
     }
 
     /** Sends a step's failures to the dead-letter topic and returns its successes. */
-    private static <V> KStream<String, V> successes(KStream<String, Result<V>> results, Topics topics, String step) {
+    private static <V> KStream<String, V> successes(KStream<String, Result<V>> results, Topics topics, String step,
+                                                    TriageMeters meters) {
         Map<String, KStream<String, Result<V>>> branches = results.split(Named.as(step + "-"))
                 .branch((key, result) -> result.isSuccess(), Branched.as("ok"))
                 .defaultBranch(Branched.as("failed"));
         branches.get(step + "-failed")
                 .mapValues(Result::failure, Named.as(step + "-dead-letter"))
+                .peek((id, letter) -> meters.deadLetter(letter), Named.as(step + "-dead-letter-count"))
                 .to(topics.deadLetters().name(), topics.deadLetters().produced());
         return branches.get(step + "-ok").mapValues(Result::value, Named.as(step + "-value"));
     }

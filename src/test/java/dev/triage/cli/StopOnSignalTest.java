@@ -1,12 +1,18 @@
 package dev.triage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.embedded.EmbeddedSchemaRegistry;
 import dev.triage.testing.EmbeddedKafkaExtension;
 import dev.triage.testing.TriageProcess;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,13 +42,18 @@ class StopOnSignalTest {
             broker.createTopic(topic, 2, Map.of());
         }
         Path health = dir.resolve("healthy");
+        int port = freePort();
         try (TriageProcess run = TriageProcess.start(dir, "run", dir.resolve("tmp"), List.of("run",
                 "-D", "bootstrap.servers=" + broker.bootstrapServers(), "-D", "schema.registry.url=" + registry.url(),
                 "-D", "application.id=sig-run", "-D", "state.dir=" + dir.resolve("state"),
                 "-D", "triage.topic.prefix=sig.", "-D", "num.stream.threads=1", "-D", "triage.instance.id=sig-a",
+                "-D", "triage.http.host=127.0.0.1", "-D", "triage.http.port=" + port,
                 "--health-file", health.toString()))) {
             awaitFile(health, run);
             assertThat(members(broker, "sig-run")).isOne();
+            assertThat(run.stderr()).contains("triage: metrics at http://127.0.0.1:" + port + "/metrics");
+            assertThat(status(port, "/health/live")).isEqualTo(200);
+            await().atMost(START).untilAsserted(() -> assertThat(status(port, "/health/ready")).isEqualTo(200));
 
             assertThat(run.stop(STOP)).as("exit code after SIGTERM" + run.describe()).isZero();
             assertThat(run.stderr()).contains("triage: stopped");
@@ -51,6 +62,17 @@ class StopOnSignalTest {
             // (triage.instance.id), which a crash would leave in the group until session.timeout.ms.
             assertThat(members(broker, "sig-run")).isZero();
         }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int status(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test

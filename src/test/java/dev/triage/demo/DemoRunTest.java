@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.triage.app.BundleModelService;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +22,13 @@ class DemoRunTest {
     void shortDemoAccountsForEveryPostAndWritesTheReport(@TempDir Path report) throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         DemoOptions options = new DemoOptions(120, 40, 0, 0.25, 0.1, 5, report, false);
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
         DemoSummary.Summary summary = new DemoRun(options,
-                Map.of("triage.join.window.ms", "1000", "triage.join.grace.ms", "200"),
+                Map.of("triage.join.window.ms", "1000", "triage.join.grace.ms", "200", "triage.http.port",
+                        Integer.toString(port)),
                 BundleModelService::load, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
 
         DemoSummary.Counts counts = summary.counts();
@@ -42,6 +48,7 @@ class DemoRunTest {
         assertThat(json.get("dead_letters").asLong()).isEqualTo(counts.deadLetters());
         assertThat(json.get("latency_ms").get("p99").asLong()).isPositive();
         assertThat(Files.readString(report.resolve("report.html"))).contains("<svg");
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Demo summary");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Demo summary",
+                "metrics at http://127.0.0.1:" + port + "/metrics");
     }
 }

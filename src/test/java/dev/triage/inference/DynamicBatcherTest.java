@@ -70,7 +70,7 @@ class DynamicBatcherTest {
             @Override
             public void close() {
             }
-        }, new Outstanding());
+        }, new Outstanding(), EngineMetrics.NONE);
         return batcher;
     }
 

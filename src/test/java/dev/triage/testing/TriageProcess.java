@@ -48,6 +48,11 @@ public final class TriageProcess implements AutoCloseable {
         command.addAll(List.of("-Dai.djl.offline=true", "-Djava.io.tmpdir=" + tmpDir.toAbsolutePath(),
                 "-cp", System.getProperty("java.class.path"), "dev.triage.cli.TriageCli"));
         command.addAll(args);
+        boolean servesHttp = !args.isEmpty() && List.of("run", "demo").contains(args.get(0));
+        if (servesHttp && args.stream().noneMatch(a -> a.startsWith("triage.http.port="))) {
+            // Tests run many instances at once (and beside other builds): no endpoint unless the test asks for one.
+            command.addAll(List.of("-D", "triage.http.port=0"));
+        }
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
         long started = System.nanoTime();

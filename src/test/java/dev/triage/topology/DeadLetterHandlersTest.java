@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.triage.avro.DeadLetter;
 import dev.triage.avro.DeadLetterStage;
 import dev.triage.config.TriageConfig;
+import dev.triage.ops.TriageMeters;
 import dev.triage.serde.AvroSerdeException;
 import dev.triage.serde.FakeRegistryServer;
 import java.nio.ByteBuffer;
@@ -126,7 +127,10 @@ class DeadLetterHandlersTest {
     @Test
     void aRecordFaultThatEscapesAProcessorIsDeadLetteredWithItsStageAndReason() {
         DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
-        handler.configure(configs);
+        TriageMeters meters = TriageMeters.inMemory();
+        Map<String, Object> withMeters = new java.util.HashMap<>(configs);
+        withMeters.put(TriageMeters.CONFIG_KEY, meters);
+        handler.configure(withMeters);
         ProcessingExceptionHandler.Response response = handler.handleError(context(TriageTopology.ASSEMBLE),
                 new Record<>("p1", "x", 0L), new LateEventException("late"));
         assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
@@ -135,6 +139,8 @@ class DeadLetterHandlersTest {
         assertThat(d.getReason()).isEqualTo("LATE_EVENT");
         assertThat(d.getErrorClass()).isEqualTo(LateEventException.class.getName());
         assertThat(d.getValue()).isEqualTo(ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 9}));
+        assertThat(meters.registry().get("triage.dead.letters").tag("stage", "JOIN").tag("reason", "LATE_EVENT")
+                .counter().count()).as("counted for /metrics").isEqualTo(1);
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.triage.avro.Modality;
 import dev.triage.avro.PostState;
 import dev.triage.avro.Prediction;
 import dev.triage.avro.SourceRecord;
+import dev.triage.ops.TriageMeters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -124,7 +125,7 @@ class PostAssemblerTest {
 
     private static PostAssembler assembler() {
         return new PostAssembler(TriageTopology.POSTS, TriageTopology.POST_TIMERS, Duration.ofSeconds(5),
-                Duration.ofSeconds(1), Duration.ofMillis(500), () -> Long.MIN_VALUE);
+                Duration.ofSeconds(1), Duration.ofMillis(500), () -> Long.MIN_VALUE, TriageMeters.inMemory());
     }
 
     private static MockProcessorContext<String, Result<PostState>> context(KeyValueStore<String, PostState> posts,

@@ -8,11 +8,13 @@ import dev.triage.avro.TextEvent;
 import dev.triage.config.TriageConfig;
 import dev.triage.inference.EngineSettings;
 import dev.triage.inference.InferenceEngine;
+import dev.triage.ops.TriageMeters;
 import dev.triage.serde.AvroTrust;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -28,6 +30,7 @@ final class TopologyFixture implements AutoCloseable {
     final FakeModelService model = new FakeModelService();
     final TriageConfig config;
     final InferenceEngine engine;
+    final TriageMeters meters = TriageMeters.inMemory();
     final Topics topics;
     final TopologyTestDriver driver;
     final EventInput<TextEvent> text;
@@ -64,9 +67,11 @@ final class TopologyFixture implements AutoCloseable {
         props.putAll(overrides);
         config = TriageConfig.of(props);
         this.topics = topics.apply(Topics.from(config));
-        engine = InferenceEngine.start(model, EngineSettings.of(config, false, 2));
+        engine = InferenceEngine.start(model, EngineSettings.of(config, false, 2), meters);
+        Properties streamsProps = StreamsSettings.of(config);
+        streamsProps.put(TriageMeters.CONFIG_KEY, meters);
         driver = new TopologyTestDriver(TriageTopology.build(config, this.topics, model, engine,
-                clusterLastUnreachableMs), StreamsSettings.of(config), WALL_START);
+                clusterLastUnreachableMs, meters), streamsProps, WALL_START);
         text = new EventInput<>(input(this.topics.text()), TextEvent::getEventTime);
         image = new EventInput<>(input(this.topics.image()), ImageEvent::getEventTime);
         audio = new EventInput<>(input(this.topics.audio()), AudioEvent::getEventTime);

@@ -2,6 +2,7 @@ package dev.triage.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.triage.app.TriageApplication;
 import dev.triage.avro.DeadLetter;
@@ -14,7 +15,12 @@ import dev.triage.demo.FeedProducer;
 import dev.triage.demo.SyntheticFeed;
 import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.embedded.EmbeddedSchemaRegistry;
+import dev.triage.ops.OpsServer;
 import dev.triage.testing.EmbeddedKafkaExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +61,9 @@ class TriageIntegrationTest {
         FakeModelService model = new FakeModelService();
         Map<String, FeedPost> sent = new HashMap<>();
         Map<String, List<Prediction>> predictions = new ConcurrentHashMap<>();
-        try (TriageApplication app = new TriageApplication(config, model)) {
+        try (TriageApplication app = new TriageApplication(config, model);
+             OpsServer http = OpsServer.start("127.0.0.1", 0, app.metrics()::scrape, app::readiness)) {
+            assertThat(get(http, "/health/ready").statusCode()).as("not ready before it starts").isEqualTo(503);
             app.start();
             SyntheticFeed feed = new SyntheticFeed(7, 0.25, 0.05, 0.5);
             try (FeedProducer producer = new FeedProducer(broker.bootstrapServers(), topics)) {
@@ -90,6 +98,21 @@ class TriageIntegrationTest {
                 assertThat(d.getOffset()).isGreaterThanOrEqualTo(0L);
             }
             assertThat(model.openSessions.get()).isPositive();
+
+            assertThat(get(http, "/health/ready").statusCode()).isEqualTo(200);
+            // Counted as produced: a retried transaction would count again, so at least, not exactly.
+            String metrics = get(http, "/metrics").body();
+            assertThat(sample(metrics, "triage_posts_scored_total{application=\"triage-it\"}"))
+                    .isGreaterThanOrEqualTo(POSTS);
+            double letters = metrics.lines().filter(l -> l.startsWith("triage_dead_letters_total{"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            assertThat(letters).isGreaterThanOrEqualTo(badEvents);
+            assertThat(metrics).contains("triage_engine_batch_size_count{", "triage_engine_queue_wait_seconds_bucket{",
+                    "triage_decode_seconds_count{", "triage_ingest_to_prediction_seconds_bucket{",
+                    "triage_engine_in_flight{", "jvm_memory_used_bytes{");
+            // Kafka Streams' client metrics come through the binder, which looks for new ones every 10 s.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(http, "/metrics").body())
+                    .contains("kafka_consumer_fetch_manager_records_lag_max{"));
         }
 
         // Replaying the same input topics into a fresh application id gives the same predictions.
@@ -125,6 +148,18 @@ class TriageIntegrationTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not co-partitioned")
                 .hasMessageContaining("cp.posts.image=2");
+    }
+
+    private static HttpResponse<String> get(OpsServer server, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The value of the sample whose name and labels are exactly {@code series}. */
+    private static double sample(String metrics, String series) {
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .orElseThrow(() -> new AssertionError(series + " not in /metrics"));
     }
 
     private static TriageConfig config(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path state,

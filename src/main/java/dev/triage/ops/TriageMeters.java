@@ -1,0 +1,146 @@
+package dev.triage.ops;
+
+import dev.triage.avro.DeadLetter;
+import dev.triage.avro.Modality;
+import dev.triage.avro.Prediction;
+import dev.triage.inference.EngineMetrics;
+import dev.triage.inference.InferenceEngine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Triage's own meters: what it scored and dead-lettered, what the join saw, and what the inference engine did.
+ * Counted where the stream threads produce their output, so a transaction that aborts and is retried counts its
+ * records again: these are operational figures, the topics are the record of truth. Kafka's client metrics come
+ * from Kafka Streams through Micrometer's binder ({@link PrometheusMetrics}).
+ */
+public final class TriageMeters implements EngineMetrics {
+    /** Where Kafka Streams' exception handlers find the meters among the configs they are given. */
+    public static final String CONFIG_KEY = "dev.triage.ops.meters";
+
+    private static final Duration[] STEP_SLOS = millis(1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000);
+    private static final Duration[] LATENCY_SLOS = millis(10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000,
+            30_000, 60_000);
+    private static final double[] BATCH_SLOS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
+
+    private final MeterRegistry registry;
+    private final Counter scored;
+    private final Timer ingestToPrediction;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> batchSizes = new ConcurrentHashMap<>();
+
+    public TriageMeters(MeterRegistry registry) {
+        this.registry = registry;
+        this.scored = Counter.builder("triage.posts.scored").description("Predictions written, one per post")
+                .register(registry);
+        this.ingestToPrediction = Timer.builder("triage.ingest.to.prediction")
+                .description("From the first event of a post read by Triage to its prediction")
+                .serviceLevelObjectives(LATENCY_SLOS).register(registry);
+    }
+
+    /** Meters kept in memory only: for tests and for topologies built without an endpoint. */
+    public static TriageMeters inMemory() {
+        return new TriageMeters(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** A prediction on its way to the output topic. */
+    public void predicted(Prediction p) {
+        scored.increment();
+        counter("triage.predictions", "Predictions by winning label", "label", p.getLabel()).increment();
+        for (Modality missing : p.getModalitiesMissing()) {
+            counter("triage.posts.partial", "Posts scored without this modality (masked)", "missing",
+                    lower(missing)).increment();
+        }
+        ingestToPrediction.record(p.getTimings().getIngestToPredictionMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A dead letter on its way to the dead-letter topic. */
+    public void deadLetter(DeadLetter d) {
+        String reason = d.getReason() == null ? "UNKNOWN" : d.getReason();
+        counter("triage.dead.letters", "Dead letters by stage and reason", "stage", d.getStage().name(), "reason",
+                reason).increment();
+    }
+
+    /** An event the join could not use (its window or post had closed, or its modality was taken). */
+    public void lateEvent(Modality modality) {
+        counter("triage.events.late", "Events too late for the join (each also a JOIN dead letter)", "modality",
+                lower(modality)).increment();
+    }
+
+    /** A second copy of an event (same eventId) the join dropped. */
+    public void duplicateEvent(Modality modality) {
+        counter("triage.events.duplicate", "Repeated events (same eventId) dropped by the join", "modality",
+                lower(modality)).increment();
+    }
+
+    @Override
+    public void queueWait(String module, long nanos) {
+        timer("triage.engine.queue.wait", "Time a request waited in its module's queue", "module", module)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void batch(String module, int size, long nanos) {
+        batchSizes.computeIfAbsent(module, m -> DistributionSummary.builder("triage.engine.batch.size")
+                .description("Requests per batch the module ran").tag("module", m)
+                .serviceLevelObjectives(BATCH_SLOS).register(registry)).record(size);
+        timer("triage.engine.inference", "Time the module took to run a batch", "module", module)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void decoded(Modality modality, long nanos) {
+        timer("triage.decode", "Time to decode and preprocess a payload", "modality", lower(modality))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The engine's requests in flight and each module's queue length, read when scraped. */
+    public void watch(InferenceEngine engine) {
+        Gauge.builder("triage.engine.in.flight", engine, InferenceEngine::outstanding)
+                .description("Requests handed to the inference engine and not yet answered").register(registry);
+        for (String module : engine.queued().keySet()) {
+            Gauge.builder("triage.engine.queued", engine, e -> e.queued().getOrDefault(module, 0))
+                    .description("Requests waiting in the module's queue").tag("module", module).register(registry);
+        }
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        return counters.computeIfAbsent(key(name, tags), k -> Counter.builder(name).description(description)
+                .tags(tags).register(registry));
+    }
+
+    private Timer timer(String name, String description, String tagKey, String tagValue) {
+        return timers.computeIfAbsent(name + '|' + tagValue, k -> Timer.builder(name).description(description)
+                .tag(tagKey, tagValue).serviceLevelObjectives(STEP_SLOS).register(registry));
+    }
+
+    private static String key(String name, String... tags) {
+        return name + '|' + String.join("|", tags);
+    }
+
+    private static String lower(Modality m) {
+        return m.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Duration[] millis(long... values) {
+        Duration[] out = new Duration[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Duration.ofMillis(values[i]);
+        }
+        return out;
+    }
+}
