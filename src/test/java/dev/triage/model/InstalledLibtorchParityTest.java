@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * the build) and runs the reference bundle's parity checks on it in a child JVM with the settings the script wrote
  * ({@code PYTORCH_LIBRARY_PATH} and co.; DJL reads them once per JVM).
  *
- * <p>Tagged {@code libtorch}: the C++ build takes about 6 minutes on 2 cores, too long for the default
+ * <p>Tagged {@code libtorch}: the C++ build takes about 5 minutes on 2 cores, too long for the default
  * {@code mvn verify}; {@code mvn -Plibtorch verify} runs it (and only it), {@code -Pfull} with everything else.
  * Skipped, saying why, without libtorch-dev, cmake, a C++ compiler, a JDK or DJL's sources.
  */
