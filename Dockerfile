@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build: docker build -t triage .            (CPU, DJL 0.36.0 + libtorch 2.7.1)
-#        docker build --build-arg MAVEN_PROFILES=gpu -t triage:gpu .   (CUDA 12.4, DJL 0.33.0 + libtorch 2.5.1)
+#        GPU: Dockerfile.gpu (the thin jar on a PyTorch CUDA image's libtorch)
 FROM maven:3.9-eclipse-temurin-17 AS build
 ARG MAVEN_PROFILES=""
 WORKDIR /src

@@ -1,6 +1,8 @@
 package dev.triage.model;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.LibUtils;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,6 +10,10 @@ import org.slf4j.LoggerFactory;
  * The one place that configures DJL: offline mode (nothing downloads at run time) and libtorch's thread counts,
  * which DJL reads from system properties once, when the PyTorch engine starts. Call {@link #init} before any other
  * DJL use; later calls with different thread counts cannot change them and are logged.
+ *
+ * <p>Which libtorch: the one in the jar, unless DJL's {@code PYTORCH_LIBRARY_PATH} names an installed one (with
+ * {@code PYTORCH_VERSION}, {@code PYTORCH_FLAVOR} and a JNI built for it by {@code tools/build-djl-jni.sh}), see
+ * {@link InstalledLibtorch}; the thin jar ({@code target/triage-thin.jar}) has none of its own.
  */
 public final class Djl {
 
@@ -31,6 +37,7 @@ public final class Djl {
             }
             setThreads("ai.djl.pytorch.num_threads", settings.intraOpThreads());
             setThreads("ai.djl.pytorch.num_interop_threads", settings.interOpThreads());
+            Optional<InstalledLibtorch> installed = InstalledLibtorch.detect(Engine.getDjlVersion());
             Engine engine;
             try {
                 engine = Engine.getEngine("PyTorch");
@@ -39,13 +46,16 @@ public final class Djl {
                 throw new IllegalStateException("the PyTorch engine did not start: " + cause
                         + (cause.contains("Offline mode")
                         ? " (the libtorch this machine needs is not in the jar and ai.djl.offline=true forbids"
-                                + " downloading it: a gpu build runs only where a CUDA driver is present; use the CPU"
-                                + " build elsewhere)" : ""), e);
+                                + " downloading it: the thin jar and the gpu build have no libtorch of their own, set"
+                                + " PYTORCH_LIBRARY_PATH, PYTORCH_VERSION and PYTORCH_FLAVOR to an installed one; see"
+                                + " tools/build-djl-jni.sh)" : ""), e);
             }
             started = settings;
-            LOG.info("DJL {} with PyTorch {}, {} GPU(s), intra-op threads {}, inter-op threads {}, graph optimizer {}",
-                    Engine.getDjlVersion(), engine.getVersion(), engine.getGpuCount(),
-                    settings.intraOpThreads(), settings.interOpThreads(), graphOptimizer());
+            LOG.info("DJL {} with PyTorch {} ({}), {} GPU(s), intra-op threads {}, inter-op threads {}, graph"
+                            + " optimizer {}", Engine.getDjlVersion(), engine.getVersion(),
+                    installed.map(i -> "installed libtorch " + i.flavor() + " at " + LibUtils.getLibtorchPath()
+                            + ", JNI " + i.jni()).orElse("libtorch from the jar"),
+                    engine.getGpuCount(), settings.intraOpThreads(), settings.interOpThreads(), graphOptimizer());
             return engine;
         }
         if (started.intraOpThreads() != settings.intraOpThreads()

@@ -110,11 +110,27 @@ class DockerComposeTest {
     }
 
     @Test
-    void theCommentedGpuVariantReservesAGpuAndBuildsTheGpuProfileUnderItsOwnImageName() throws IOException {
+    void theCommentedGpuVariantReservesAGpuAndBuildsDockerfileGpuUnderItsOwnImageName() throws IOException {
         String compose = Files.readString(Path.of("docker-compose.yml"));
-        assertThat(compose).contains("#     MAVEN_PROFILES: gpu").contains("# image: triage:gpu")
+        assertThat(compose).contains("#   dockerfile: Dockerfile.gpu").contains("#     djl: ../shared/third_party/djl-0.36.0")
+                .contains("# image: triage:gpu")
                 .contains("#   resources:").contains("#         - driver: nvidia")
                 .contains("#           capabilities: [gpu]");
         assertThat(Files.readString(Path.of("Dockerfile"))).contains("ARG MAVEN_PROFILES");
+    }
+
+    @Test
+    void theGpuImageRunsTheThinJarOnTheBaseImagesLibtorchWithAJniBuiltThere() throws IOException {
+        String dockerfile = Files.readString(Path.of("Dockerfile.gpu"));
+        List<String> from = dockerfile.lines().filter(l -> l.startsWith("FROM ")).toList();
+        assertThat(from).containsExactly("FROM maven:3.9-eclipse-temurin-17 AS build",
+                "FROM ${PYTORCH_IMAGE}-devel AS jni", "FROM ${PYTORCH_IMAGE}-runtime");
+        assertThat(dockerfile).contains("ARG PYTORCH_IMAGE=pytorch/pytorch:").contains("mvn -B -q -Pgpu -DskipTests package")
+                .contains("COPY --from=djl . /djl-0.36.0")
+                .contains("bash /src/tools/build-djl-jni.sh --djl-src /djl-0.36.0 \"$TORCH_DIR\" /opt/djl-jni")
+                .contains("COPY --from=build /src/target/triage-thin.jar /app/triage.jar")
+                .contains(". /opt/djl-jni/djl-torch.env && exec java -jar /app/triage.jar")
+                .contains("-Dai.djl.offline=true").contains("COPY models /app/models").contains("USER triage");
+        assertThat(Path.of("tools/build-djl-jni.sh")).isExecutable();
     }
 }
