@@ -46,6 +46,12 @@ public final class TriageMeters implements EngineMetrics {
         this.ingestToPrediction = Timer.builder("triage.ingest.to.prediction")
                 .description("From the first event of a post read by Triage to its prediction")
                 .serviceLevelObjectives(LATENCY_SLOS).register(registry);
+        // Series known in advance start at 0, so a rate() over them is defined before the first one happens.
+        for (Modality m : Modality.values()) {
+            partial(m);
+            late(m);
+            duplicate(m);
+        }
     }
 
     /** Meters kept in memory only: for tests and for topologies built without an endpoint. */
@@ -62,8 +68,7 @@ public final class TriageMeters implements EngineMetrics {
         scored.increment();
         counter("triage.predictions", "Predictions by winning label", "label", p.getLabel()).increment();
         for (Modality missing : p.getModalitiesMissing()) {
-            counter("triage.posts.partial", "Posts scored without this modality (masked)", "missing",
-                    lower(missing)).increment();
+            partial(missing).increment();
         }
         ingestToPrediction.record(p.getTimings().getIngestToPredictionMs(), TimeUnit.MILLISECONDS);
     }
@@ -77,14 +82,27 @@ public final class TriageMeters implements EngineMetrics {
 
     /** An event the join could not use (its window or post had closed, or its modality was taken). */
     public void lateEvent(Modality modality) {
-        counter("triage.events.late", "Events too late for the join (each also a JOIN dead letter)", "modality",
-                lower(modality)).increment();
+        late(modality).increment();
     }
 
     /** A second copy of an event (same eventId) the join dropped. */
     public void duplicateEvent(Modality modality) {
-        counter("triage.events.duplicate", "Repeated events (same eventId) dropped by the join", "modality",
-                lower(modality)).increment();
+        duplicate(modality).increment();
+    }
+
+    private Counter partial(Modality missing) {
+        return counter("triage.posts.partial", "Posts scored without this modality (masked)", "missing",
+                lower(missing));
+    }
+
+    private Counter late(Modality modality) {
+        return counter("triage.events.late", "Events too late for the join (each also a JOIN dead letter)",
+                "modality", lower(modality));
+    }
+
+    private Counter duplicate(Modality modality) {
+        return counter("triage.events.duplicate", "Repeated events (same eventId) dropped by the join", "modality",
+                lower(modality));
     }
 
     @Override

@@ -133,4 +133,31 @@ class DockerComposeTest {
                 .contains("-Dai.djl.offline=true").contains("COPY models /app/models").contains("USER triage");
         assertThat(Path.of("tools/build-djl-jni.sh")).isExecutable();
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void triageIsHealthyWhenReadyAndPrometheusAndGrafanaScrapeItUnderTheMonitoringProfile() throws IOException {
+        Map<String, Object> triage = service("triage");
+        int port = Integer.parseInt(env("triage").get("TRIAGE_HTTP_PORT"));
+        assertThat(triage.get("ports")).isEqualTo(List.of(port + ":" + port));
+        List<String> check = (List<String>) ((Map<String, Object>) triage.get("healthcheck")).get("test");
+        assertThat(check.subList(0, 3)).as("bash, for /dev/tcp").containsExactly("CMD", "bash", "-c");
+        assertThat(check.get(3)).contains("/dev/tcp/127.0.0.1/" + port, "GET /health/ready", "' 200 '");
+
+        for (String name : List.of("prometheus", "grafana")) {
+            assertThat(service(name).get("profiles")).as(name).isEqualTo(List.of("monitoring"));
+            for (String volume : (List<String>) service(name).get("volumes")) {
+                assertThat(Path.of(volume.split(":")[0])).as("mounted by %s", name).exists();
+            }
+        }
+        Map<String, Object> prometheus;
+        try (Reader in = Files.newBufferedReader(Path.of("docs/monitoring/prometheus.yml"))) {
+            prometheus = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+        }
+        Map<String, Object> job = ((List<Map<String, Object>>) prometheus.get("scrape_configs")).get(0);
+        List<String> targets = (List<String>) ((List<Map<String, Object>>) job.get("static_configs")).get(0)
+                .get("targets");
+        assertThat(targets).containsExactly("triage:" + port);
+        assertThat(job.get("metrics_path")).as("the default, /metrics").isNull();
+    }
 }

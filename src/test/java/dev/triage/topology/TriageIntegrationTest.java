@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.triage.app.TriageApplication;
 import dev.triage.avro.DeadLetter;
 import dev.triage.avro.Modality;
@@ -29,7 +31,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -110,9 +117,15 @@ class TriageIntegrationTest {
             assertThat(metrics).contains("triage_engine_batch_size_count{", "triage_engine_queue_wait_seconds_bucket{",
                     "triage_decode_seconds_count{", "triage_ingest_to_prediction_seconds_bucket{",
                     "triage_engine_in_flight{", "jvm_memory_used_bytes{");
-            // Kafka Streams' client metrics come through the binder, which looks for new ones every 10 s.
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(http, "/metrics").body())
-                    .contains("kafka_consumer_fetch_manager_records_lag_max{"));
+            // Kafka Streams' client metrics come through the binder, which looks for new ones every 10 s. Every
+            // series the Grafana dashboard plots is there.
+            Set<String> plotted = dashboardSeries();
+            assertThat(plotted).contains("kafka_consumer_fetch_manager_records_lag_max", "triage_posts_scored_total");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Set<String> served = get(http, "/metrics").body().lines().filter(l -> !l.startsWith("#"))
+                        .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toSet());
+                assertThat(served).containsAll(plotted);
+            });
         }
 
         // Replaying the same input topics into a fresh application id gives the same predictions.
@@ -153,6 +166,22 @@ class TriageIntegrationTest {
     private static HttpResponse<String> get(OpsServer server, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The metric names in the Grafana dashboard's queries. */
+    private static Set<String> dashboardSeries() throws Exception {
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("docs/monitoring/triage-dashboard.json").toFile());
+        Set<String> names = new TreeSet<>();
+        Pattern metric = Pattern.compile("\\b(?:triage|kafka)_[a-z_]+");
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.get("targets")) {
+                Matcher m = metric.matcher(target.get("expr").asText());
+                while (m.find()) {
+                    names.add(m.group());
+                }
+            }
+        }
+        return names;
     }
 
     /** The value of the sample whose name and labels are exactly {@code series}. */
