@@ -73,6 +73,11 @@ public final class BundleModelService implements ModelService {
     }
 
     @Override
+    public String contentHash() {
+        return bundle.contentHash();
+    }
+
+    @Override
     public List<String> labels() {
         return bundle.labels();
     }

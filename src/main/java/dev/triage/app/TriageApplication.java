@@ -52,6 +52,8 @@ public final class TriageApplication implements AutoCloseable {
         this.model = model.name() + " " + model.version();
         this.metrics = new PrometheusMetrics(props.getProperty("application.id"));
         props.put(TriageMeters.CONFIG_KEY, metrics.meters()); // for the exception handlers' dead letters
+        metrics.meters().serving(model.name(), model.version(), model.contentHash());
+        log.info("model {} {} ({})", model.name(), model.version(), model.contentHash());
         StaticMembership.apply(config, props);
         int partitions = CoPartitioning.verify(props, topics.inputs());
         log.info("input topics {} have {} partitions each", topics.inputs(), partitions);

@@ -37,6 +37,11 @@ public final class ConstantModelService implements ModelService {
     }
 
     @Override
+    public String contentHash() {
+        return "constant:" + manifest.name() + ":" + manifest.version();
+    }
+
+    @Override
     public List<String> labels() {
         return manifest.labels();
     }

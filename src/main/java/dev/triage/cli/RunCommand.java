@@ -54,7 +54,8 @@ final class RunCommand implements Callable<Integer> {
                 }
                 throw e;
             }
-            System.err.println("triage: running " + model.name() + " " + model.version() + " on "
+            System.err.println("triage: running " + model.name() + " " + model.version() + " ("
+                    + model.contentHash().substring(0, Math.min(19, model.contentHash().length())) + "…) on "
                     + c.all().get("bootstrap.servers") + " (application.id " + c.all().get("application.id") + ")");
             app.awaitStop();
             if (stopping.requested()) {

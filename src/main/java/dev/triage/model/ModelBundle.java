@@ -29,13 +29,16 @@ public final class ModelBundle implements AutoCloseable {
 
     private final Path directory;
     private final ModelManifest manifest;
+    private final String contentHash;
     private final Device device;
     private final TorchModule text;
     private final TorchModule image;
     private final TorchModule audio;
     private final TorchModule fusion;
 
-    private ModelBundle(Path directory, ModelManifest manifest, Device device, List<TorchModule> modules) {
+    private ModelBundle(Path directory, ModelManifest manifest, Device device, List<TorchModule> modules,
+                        String contentHash) {
+        this.contentHash = contentHash;
         this.directory = directory;
         this.manifest = manifest;
         this.device = device;
@@ -82,7 +85,8 @@ public final class ModelBundle implements AutoCloseable {
             modules.forEach(TorchModule::close);
             throw e;
         }
-        return new ModelBundle(directory, manifest, device, modules);
+        return new ModelBundle(directory, manifest, device, modules,
+                BundleHash.of(manifestFile, textFile, imageFile, audioFile, fusionFile));
     }
 
     private static void checkManifest(Path file, ModelManifest m) {
@@ -174,6 +178,11 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     /** The parsed model.json. */
+    /** {@code sha256:...} of the manifest and the module files: what was run, whatever the version says. */
+    public String contentHash() {
+        return contentHash;
+    }
+
     public ModelManifest manifest() {
         return manifest;
     }

@@ -126,6 +126,12 @@ public final class TriageMeters implements EngineMetrics {
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** {@code triage_model_info{name, version, hash} 1}: which model this process serves. */
+    public void serving(String name, String version, String contentHash) {
+        Gauge.builder("triage.model.info", () -> 1).description("The model this process serves (value 1)")
+                .tags("name", name, "version", version, "hash", contentHash).register(registry);
+    }
+
     /** The engine's requests in flight and each module's queue length, read when scraped. */
     public void watch(InferenceEngine engine) {
         Gauge.builder("triage.engine.in.flight", engine, InferenceEngine::outstanding)

@@ -118,6 +118,7 @@ final class FusionProcessor extends EngineProcessor<PostState, PostState, Result
                 .setModalitiesMissing(missing)
                 .setModelName(model.name())
                 .setModelVersion(model.version())
+                .setModelHash(model.contentHash())
                 .setEventTime(Instant.ofEpochMilli(eventTime))
                 .setTimings(Timings.newBuilder()
                         .setIngestTime(Instant.ofEpochMilli(ingestTime))

@@ -13,6 +13,9 @@ public interface ModelService extends AutoCloseable {
 
     String version();
 
+    /** A hash of the model's content (e.g. {@code sha256:...}); every prediction names it. */
+    String contentHash();
+
     List<String> labels();
 
     int width(Modality modality);

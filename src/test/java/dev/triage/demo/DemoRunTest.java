@@ -34,7 +34,8 @@ class DemoRunTest {
         DemoSummary.Counts counts = summary.counts();
         assertThat(counts.postsSent()).isEqualTo(120);
         assertThat(counts.predictions()).isEqualTo(counts.validPosts());
-        assertThat(counts.deadLetters()).isEqualTo(counts.badEventsSent());
+        assertThat(counts.deadLetters()).as("dead letters by stage: %s", summary.deadLettersByStage())
+                .isEqualTo(counts.badEventsSent());
         assertThat(counts.badEventsSent()).isPositive();
         assertThat(counts.postsMissing()).isZero();
         assertThat(counts.postsDuplicated()).isZero();

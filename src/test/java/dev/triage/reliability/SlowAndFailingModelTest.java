@@ -257,6 +257,11 @@ class SlowAndFailingModelTest {
         }
 
         @Override
+        public String contentHash() {
+            return model.contentHash();
+        }
+
+        @Override
         public List<String> labels() {
             return model.labels();
         }

@@ -48,6 +48,11 @@ final class FakeModelService implements ModelService {
     }
 
     @Override
+    public String contentHash() {
+        return "sha256:fake";
+    }
+
+    @Override
     public List<String> labels() {
         return LABELS;
     }

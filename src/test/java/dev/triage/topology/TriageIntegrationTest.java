@@ -116,7 +116,8 @@ class TriageIntegrationTest {
             assertThat(letters).isGreaterThanOrEqualTo(badEvents);
             assertThat(metrics).contains("triage_engine_batch_size_count{", "triage_engine_queue_wait_seconds_bucket{",
                     "triage_decode_seconds_count{", "triage_ingest_to_prediction_seconds_bucket{",
-                    "triage_engine_in_flight{", "jvm_memory_used_bytes{");
+                    "triage_engine_in_flight{", "jvm_memory_used_bytes{",
+                    "triage_model_info{application=\"triage-it\",hash=\"sha256:fake\",name=\"fake\"");
             // Kafka Streams' client metrics come through the binder, which looks for new ones every 10 s. Every
             // series the Grafana dashboard plots is there.
             Set<String> plotted = dashboardSeries();

@@ -48,6 +48,7 @@ class TriageTopologyTest {
         assertThat(p.getModalitiesPresent()).containsExactly(TEXT, IMAGE, AUDIO);
         assertThat(p.getModalitiesMissing()).isEmpty();
         assertThat(p.getModelName()).isEqualTo("fake");
+        assertThat(p.getModelHash()).isEqualTo("sha256:fake");
         assertThat(p.getScores()).extracting(LabelScore::getLabel).containsExactlyElementsOf(FakeModelService.LABELS);
         float sum = 0;
         for (LabelScore s : p.getScores()) {
