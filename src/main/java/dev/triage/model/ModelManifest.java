@@ -2,6 +2,7 @@ package dev.triage.model;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -55,10 +56,18 @@ public record ModelManifest(
     /** Fusion head: TorchScript file, width of the concatenated embedding, order of the mask columns. */
     public record FusionSpec(String file, int inputWidth, List<String> maskOrder) {}
 
-    /** Parses {@code file}; a missing, unreadable or malformed file is a {@link ModelBundleException} naming it. */
+    /**
+     * Parses {@code file}; a missing, unreadable or malformed file is a {@link ModelBundleException} naming it, and
+     * one with missing, mistyped or unknown fields lists every one of them as {@code section.field: problem}.
+     */
     public static ModelManifest read(Path file) {
         try {
-            return MAPPER.readValue(file.toFile(), ModelManifest.class);
+            JsonNode tree = MAPPER.readTree(file.toFile());
+            List<String> problems = ManifestFields.problems(tree);
+            if (!problems.isEmpty()) {
+                throw new ModelBundleException(file, problems);
+            }
+            return MAPPER.treeToValue(tree, ModelManifest.class);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new ModelBundleException(file, "missing", e);
         } catch (JacksonException e) {
