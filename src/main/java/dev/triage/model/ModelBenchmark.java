@@ -60,22 +60,31 @@ public final class ModelBenchmark {
     }
 
     private static void measure(String module, int batch, double seconds, Runnable run) {
-        long warmUpEnd = System.nanoTime() + (long) (Math.min(1.0, seconds / 3) * 1e9);
-        while (System.nanoTime() < warmUpEnd) {
-            run.run();
+        Rate rate = Rate.measure(batch, seconds, run);
+        System.out.printf(Locale.ROOT, "%-8s %6d %12.1f %12.3f%n", module, batch, rate.itemsPerSecond(), rate.msPerBatch());
+    }
+
+    /** Throughput of one module at one batch size. */
+    record Rate(double itemsPerSecond, double msPerBatch) {
+
+        /** Runs {@code run} (one batch of {@code batch} items) for a warm-up, then for {@code seconds}. */
+        static Rate measure(int batch, double seconds, Runnable run) {
+            long warmUpEnd = System.nanoTime() + (long) (Math.min(1.0, seconds / 3) * 1e9);
+            while (System.nanoTime() < warmUpEnd) {
+                run.run();
+            }
+            long start = System.nanoTime();
+            long end = start + (long) (seconds * 1e9);
+            long batches = 0;
+            long now;
+            do {
+                run.run();
+                batches++;
+                now = System.nanoTime();
+            } while (now < end);
+            double elapsed = (now - start) / 1e9;
+            return new Rate(batches * batch / elapsed, 1000 * elapsed / batches);
         }
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        long batches = 0;
-        long now;
-        do {
-            run.run();
-            batches++;
-            now = System.nanoTime();
-        } while (now < end);
-        double elapsed = (now - start) / 1e9;
-        System.out.printf(Locale.ROOT, "%-8s %6d %12.1f %12.3f%n",
-                module, batch, batches * batch / elapsed, 1000 * elapsed / batches);
     }
 
     private static long[] tokens(SplittableRandom random, TextContract contract) {
