@@ -23,6 +23,7 @@ holds a complete bundle that passed these checks. Needs torch and numpy only.
 """
 import json
 import os
+import shutil
 import warnings
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Union
@@ -33,6 +34,7 @@ import torch
 MASK_ORDER = ["TEXT", "IMAGE", "AUDIO"]
 FILES = {"text": "text_encoder.pt", "image": "image_encoder.pt", "audio": "audio_encoder.pt",
          "fusion": "fusion_head.pt"}
+TOKENIZER_FILE = "tokenizer.json"
 IMAGENET_MEAN = [0.485, 0.456, 0.406]
 IMAGENET_STD = [0.229, 0.224, 0.225]
 BATCH_TOLERANCE = 1e-5  # a row's output alone vs in a batch; also what `triage model check` allows by default
@@ -44,14 +46,24 @@ MODULE_INPUTS = (("text", "tokens"), ("image", "images"), ("audio", "audio"))
 
 @dataclass
 class TextContract:
-    """Token ids from Triage's tokenizer: ids in [1, vocab_size), right-padded with 0 to max_tokens."""
+    """Token ids in [0, vocab_size), right-padded with 0 to max_tokens, from Triage's own tokenizer (hash-ngram-v1)
+    or, with tokenizer_file set, from a Hugging Face tokenizer.json (copied into the bundle; its id 0 must be its
+    padding token, as BERT's [PAD])."""
     vocab_size: int
     max_tokens: int
     tokenizer: str = "hash-ngram-v1"
+    tokenizer_file: Optional[str] = None
+
+    def __post_init__(self):
+        if self.tokenizer_file is not None:
+            self.tokenizer = "huggingface"
 
     def json(self, width: int) -> dict:
-        return {"file": FILES["text"], "tokenizer": self.tokenizer, "vocabSize": int(self.vocab_size),
+        spec = {"file": FILES["text"], "tokenizer": self.tokenizer, "vocabSize": int(self.vocab_size),
                 "maxTokens": int(self.max_tokens), "outputWidth": width}
+        if self.tokenizer_file is not None:
+            spec["tokenizerFile"] = TOKENIZER_FILE
+        return spec
 
 
 @dataclass
@@ -133,6 +145,8 @@ def export_bundle(out_dir: str, *, text: torch.nn.Module, image: torch.nn.Module
                           f"row alone, batches {list(fixture_batches)}): {drift}. A BatchNorm or Dropout left in "
                           "training mode, or anything that mixes rows, does this")
     write_fixtures(modules, fixture_inputs, out_dir, fixture_batches, fixture_source)
+    if text_contract.tokenizer_file is not None:
+        shutil.copyfile(text_contract.tokenizer_file, os.path.join(out_dir, TOKENIZER_FILE))
 
     manifest = {"name": name, "version": version, "labels": list(labels),
                 "text": text_contract.json(widths["text"]), "image": image_contract.json(widths["image"]),

@@ -1,5 +1,6 @@
 package dev.triage.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -14,7 +15,8 @@ import java.util.stream.Collectors;
 /**
  * Checks a parsed model.json against the fields of {@link ModelManifest}'s records before Jackson binds it, so a
  * manifest's every missing, mistyped or unknown field is reported at once, each as {@code section.field: problem}
- * (Jackson stops at the first, without the section).
+ * (Jackson stops at the first, without the section). A component whose accessor is annotated
+ * {@code @JsonInclude(NON_NULL)} may be left out.
  */
 final class ManifestFields {
 
@@ -38,7 +40,9 @@ final class ManifestFields {
             String field = path.isEmpty() ? component.getName() : path + "." + component.getName();
             JsonNode value = node.get(component.getName());
             if (value == null || value.isNull()) {
-                problems.add(field + ": missing");
+                if (!optional(component)) {
+                    problems.add(field + ": missing");
+                }
             } else {
                 checkValue(component.getType(), component.getGenericType(), value, field, problems);
             }
@@ -50,6 +54,12 @@ final class ManifestFields {
                         + Arrays.stream(components).map(RecordComponent::getName).toList() + ")");
             }
         }
+    }
+
+    /** A field that may be left out is one that is left out when null. */
+    private static boolean optional(RecordComponent component) {
+        JsonInclude include = component.getAccessor().getAnnotation(JsonInclude.class);
+        return include != null && include.value() == JsonInclude.Include.NON_NULL;
     }
 
     private static void checkValue(Class<?> type, Type generic, JsonNode value, String field, List<String> problems) {

@@ -24,7 +24,7 @@ import java.util.Set;
 public final class ModelBundle implements AutoCloseable {
 
     /** Tokenizers the preprocessing implements. */
-    public static final Set<String> KNOWN_TOKENIZERS = Set.of("hash-ngram-v1");
+    public static final Set<String> KNOWN_TOKENIZERS = Set.of("hash-ngram-v1", TextContract.HUGGING_FACE);
     /** The fusion mask's column order. */
     public static final List<String> MASK_ORDER = List.of("TEXT", "IMAGE", "AUDIO");
     /** Rows of the second zero batch each module is run on at load, to see that its output follows the batch. */
@@ -62,6 +62,13 @@ public final class ModelBundle implements AutoCloseable {
         Path imageFile = moduleFile(directory, manifestFile, "image", manifest.image().file());
         Path audioFile = moduleFile(directory, manifestFile, "audio", manifest.audio().file());
         Path fusionFile = moduleFile(directory, manifestFile, "fusion", manifest.fusion().file());
+        if (manifest.text().tokenizerFile() != null) {
+            Path tokenizerFile = bundleFile(directory, manifestFile, "text.tokenizerFile", manifest.text().tokenizerFile());
+            List<String> problems = TokenizerFileCheck.problems(tokenizerFile, manifest.text().vocabSize());
+            if (!problems.isEmpty()) {
+                throw new ModelBundleException(tokenizerFile, problems);
+            }
+        }
 
         Engine engine = Djl.init(settings);
         Device device = settings.resolveDevice(engine);
@@ -105,6 +112,13 @@ public final class ModelBundle implements AutoCloseable {
             problems.add("text.tokenizer: unknown tokenizer '" + m.text().tokenizer() + "' (known: " + KNOWN_TOKENIZERS
                     + ")");
         }
+        boolean huggingFace = TextContract.HUGGING_FACE.equals(m.text().tokenizer());
+        if (huggingFace && m.text().tokenizerFile() == null) {
+            problems.add("text.tokenizerFile: missing (the " + TextContract.HUGGING_FACE
+                    + " tokenizer reads a tokenizer.json in the bundle)");
+        } else if (!huggingFace && m.text().tokenizerFile() != null) {
+            problems.add("text.tokenizerFile: only the " + TextContract.HUGGING_FACE + " tokenizer reads a file");
+        }
         positive(problems, "text.vocabSize", m.text().vocabSize());
         positive(problems, "text.maxTokens", m.text().maxTokens());
         positive(problems, "image.size", m.image().size());
@@ -137,12 +151,16 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     private static Path moduleFile(Path directory, Path manifestFile, String section, String name) {
+        return bundleFile(directory, manifestFile, section + ".file", name);
+    }
+
+    private static Path bundleFile(Path directory, Path manifestFile, String field, String name) {
         Path file = directory.resolve(name).normalize();
         if (!file.startsWith(directory.normalize()) || file.equals(directory.normalize())) {
-            throw new ModelBundleException(manifestFile, section + ".file '" + name + "' is not a file inside the bundle");
+            throw new ModelBundleException(manifestFile, field + " '" + name + "' is not a file inside the bundle");
         }
         if (!Files.isRegularFile(file)) {
-            throw new ModelBundleException(file, "missing (" + section + ".file in " + manifestFile.getFileName() + ")");
+            throw new ModelBundleException(file, "missing (" + field + " in " + manifestFile.getFileName() + ")");
         }
         return file;
     }
@@ -200,6 +218,13 @@ public final class ModelBundle implements AutoCloseable {
     /** The parsed model.json. */
     public ModelManifest manifest() {
         return manifest;
+    }
+
+    /** The text contract, its tokenizer file (if any) resolved in the bundle directory. */
+    public TextContract textContract() {
+        TextContract c = manifest.text().contract();
+        return c.tokenizerFile() == null ? c
+                : new TextContract(c.tokenizer(), c.vocabSize(), c.maxTokens(), directory.resolve(c.tokenizerFile()));
     }
 
     /** The labels, in the fusion head's output order. */

@@ -107,6 +107,10 @@ public final class ModelCheck {
                     + ModelBundle.BATCH_PROBE + ", output widths " + m.text().outputWidth() + " + "
                     + m.image().outputWidth() + " + " + m.audio().outputWidth() + " = " + m.fusion().inputWidth()
                     + " -> " + m.labels().size() + " logits");
+            if (m.text().tokenizerFile() != null) {
+                pass("text.tokenizerFile " + m.text().tokenizerFile() + ": read by the tokenizers library, ids below"
+                        + " text.vocabSize " + m.text().vocabSize() + ", id 0 is its padding token");
+            }
             return bundle;
         } catch (ModelBundleException e) {
             fail("load: " + e.getMessage());

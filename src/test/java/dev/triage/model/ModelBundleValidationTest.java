@@ -145,6 +145,42 @@ class ModelBundleValidationTest {
         assertRefused("model.json", "not a file inside the bundle");
     }
 
+    @Test
+    void huggingFaceTokenizerFileInTheBundleLoadsAndResolves() throws IOException {
+        useHuggingFaceTokenizer("wordpiece-tokenizer.json");
+        try (ModelBundle bundle = load()) {
+            assertThat(bundle.textContract()).isEqualTo(new TextContract(TextContract.HUGGING_FACE, 8192, 48,
+                    dir.resolve("tokenizer.json")));
+        }
+    }
+
+    @Test
+    void huggingFaceTokenizerNeedsItsFile() throws IOException {
+        editManifest(m -> m.withObjectProperty("text").put("tokenizer", "huggingface"));
+        assertRefused("model.json", "text.tokenizerFile: missing (the huggingface tokenizer reads a tokenizer.json");
+    }
+
+    @Test
+    void tokenizerWhoseIdZeroIsNotPaddingIsRefused() throws IOException {
+        useHuggingFaceTokenizer("wordpiece-tokenizer.json");
+        Path file = dir.resolve("tokenizer.json");
+        Files.writeString(file, Files.readString(file).replace("[PAD]", "[BOS]"));
+        assertRefused("tokenizer.json", "id 0 is '[BOS]', not its padding token: Triage right-pads ids with 0");
+    }
+
+    @Test
+    void tokenizerWithIdsBeyondTheVocabSizeIsRefused() throws IOException {
+        useHuggingFaceTokenizer("wordpiece-tokenizer.json");
+        editManifest(m -> m.withObjectProperty("text").put("vocabSize", 10));
+        assertRefused("tokenizer.json", "has ids up to 13, but model.json text.vocabSize is 10");
+    }
+
+    private void useHuggingFaceTokenizer(String name) throws IOException {
+        Files.copy(Path.of("src/test/resources/tokenizers", name), dir.resolve("tokenizer.json"));
+        editManifest(m -> m.withObjectProperty("text").put("tokenizer", "huggingface")
+                .put("tokenizerFile", "tokenizer.json"));
+    }
+
     /** Replaces the text encoder with one of src/test/resources/broken-modules (see make_broken_modules.py there). */
     private void useBrokenTextEncoder(String name) throws IOException {
         Files.copy(Path.of("src/test/resources/broken-modules", name), dir.resolve("text_encoder.pt"),
