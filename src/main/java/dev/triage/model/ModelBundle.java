@@ -19,7 +19,8 @@ import java.util.Set;
  * the file: a missing file, unreadable TorchScript, an encoder whose output width differs from model.json (each
  * module is run on a zero input of its contract's shape, one row and three), a module whose output rows do not follow
  * its input rows, a fusion input width that is not the sum of the encoder widths, a label count that differs from
- * the fusion head's output width, an unknown tokenizer. Every problem of model.json is reported at once.
+ * the fusion head's output width, an unknown tokenizer, a Hugging Face tokenizer.json that Triage cannot use (see
+ * {@link TokenizerFileCheck}). Every problem of model.json is reported at once.
  */
 public final class ModelBundle implements AutoCloseable {
 
