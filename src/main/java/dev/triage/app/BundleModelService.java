@@ -94,7 +94,7 @@ public final class BundleModelService implements ModelService {
 
     @Override
     public TextContract textContract() {
-        return bundle.manifest().text().contract();
+        return bundle.textContract();
     }
 
     @Override

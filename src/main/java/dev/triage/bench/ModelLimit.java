@@ -8,7 +8,7 @@ import dev.triage.demo.FeedPost;
 import dev.triage.encode.AudioPreprocessor;
 import dev.triage.encode.DecodeLimits;
 import dev.triage.encode.ImagePreprocessor;
-import dev.triage.encode.TextTokenizer;
+import dev.triage.encode.Tokenizer;
 import dev.triage.topology.ModelService;
 import dev.triage.topology.ModelSession;
 import java.nio.ByteBuffer;
@@ -47,9 +47,9 @@ final class ModelLimit {
     private ModelLimit() {}
 
     /** Turns a complete post's raw events into encoder inputs, with the pipeline's own preprocessing code. */
-    private record Decoder(TextTokenizer tokenizer, ImagePreprocessor images, AudioPreprocessor audio) {
+    private record Decoder(Tokenizer tokenizer, ImagePreprocessor images, AudioPreprocessor audio) {
         Decoder(ModelService model, DecodeLimits limits) {
-            this(new TextTokenizer(model.textContract(), limits), new ImagePreprocessor(model.imageContract(), limits),
+            this(Tokenizer.forContract(model.textContract(), limits), new ImagePreprocessor(model.imageContract(), limits),
                     new AudioPreprocessor(model.audioContract(), limits));
         }
 

@@ -259,10 +259,14 @@ public final class DemoSummary {
     public record ErrorCount(DeadLetterStage stage, String errorClass, long count, String sampleMessage) {}
 
     /**
-     * Rows are true labels, columns predicted labels, both in {@code labels} order: the model's labels, then any other
-     * label met in the run.
+     * Rows are true labels, columns predicted labels, both in {@code labels} order: the model's labels, then
+     * {@link #OTHER} when the run met a label the model does not have (a generator label that a model with its own
+     * labels cannot predict), which counts every such label.
      */
     public record ConfusionMatrix(List<String> labels, long[][] counts) {
+        /** The row and column of every label outside the model's. */
+        public static final String OTHER = "(other)";
+
         public ConfusionMatrix {
             labels = List.copyOf(labels);
             counts = Arrays.stream(counts).map(long[]::clone).toArray(long[][]::new);
@@ -340,7 +344,7 @@ public final class DemoSummary {
                 }
                 Predicted first = got.get(0);
                 boolean correct = first.label().equals(post.trueLabel());
-                int row = labels.indexOf(post.trueLabel());
+                int row = labels.indexOf(bucket(post.trueLabel()));
                 labelTotal[row]++;
                 labelCorrect[row] += correct ? 1 : 0;
                 long[] score = first.modalitiesPresent().size() == 3 ? completeScore : partialScore;
@@ -423,21 +427,23 @@ public final class DemoSummary {
             for (Sent post : posts) {
                 List<Predicted> got = byPost.getOrDefault(post.correlationId(), List.of());
                 if (post.expectsPrediction() && !got.isEmpty()) {
-                    pairs.add(new String[] {post.trueLabel(), got.get(0).label()});
+                    pairs.add(new String[] {bucket(post.trueLabel()), bucket(got.get(0).label())});
                 }
             }
-            for (String[] pair : pairs) {
-                for (String label : pair) {
-                    if (!labels.contains(label)) {
-                        labels.add(label);
-                    }
-                }
+            if (pairs.stream().anyMatch(pair -> pair[0].equals(ConfusionMatrix.OTHER)
+                    || pair[1].equals(ConfusionMatrix.OTHER))) {
+                labels.add(ConfusionMatrix.OTHER);
             }
             long[][] counts = new long[labels.size()][labels.size()];
             for (String[] pair : pairs) {
                 counts[labels.indexOf(pair[0])][labels.indexOf(pair[1])]++;
             }
             return new ConfusionMatrix(labels, counts);
+        }
+
+        /** {@code label}'s row and column in the confusion matrix: itself if the model has it, else OTHER. */
+        private String bucket(String label) {
+            return modelLabels.contains(label) ? label : ConfusionMatrix.OTHER;
         }
 
         private Map<DeadLetterStage, Long> byStage() {

@@ -54,7 +54,7 @@ import java.util.Locale;
  * Java 17 uses Unicode 13 character data; another runtime with a different Unicode version can differ on code
  * points assigned since.
  */
-public final class TextTokenizer {
+public final class TextTokenizer implements Tokenizer {
 
     /** The tokenizer name in {@link TextContract#tokenizer()}. */
     public static final String NAME = "hash-ngram-v1";
@@ -82,6 +82,7 @@ public final class TextTokenizer {
     }
 
     /** Token ids of {@code text}, exactly {@code maxTokens} long, right-padded with 0. */
+    @Override
     public long[] tokenize(String text) throws DecodeException {
         if (text == null || text.isEmpty()) {
             throw new DecodeException(Modality.TEXT, DecodeException.Reason.EMPTY, "text is empty");

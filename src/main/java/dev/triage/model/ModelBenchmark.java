@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * of the contracts' shapes. Each measurement warms up first, then runs for a fixed time.
  *
  * <pre>java -cp target/triage.jar dev.triage.model.ModelBenchmark [bundleDir] [secondsPerCase] [device] [threads]</pre>
- * Defaults: models/reference, 3 s, cpu, 1 intra-op thread.
+ * Defaults: models/reference, 3 s, cpu, 1 intra-op thread. A case is one module at one batch size, so a run takes
+ * about 16 x (secondsPerCase + its warm-up) plus loading; {@code --help} prints the usage.
  */
 public final class ModelBenchmark {
 
@@ -20,12 +21,35 @@ public final class ModelBenchmark {
 
     private ModelBenchmark() {}
 
+    private static final String USAGE = """
+            usage: ModelBenchmark [bundleDir] [secondsPerCase] [device] [threads]
+              bundleDir       the bundle to measure (default models/reference)
+              secondsPerCase  seconds each module runs at each batch size, after a warm-up (default 3)
+              device          cpu, gpu:N or auto (default cpu)
+              threads         libtorch intra-op threads (default 1)""";
+
     /** Runs the benchmark and prints one line per module and batch size. */
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"))) {
+            System.out.println(USAGE);
+            return;
+        }
+        if (args.length > 4 || (args.length > 0 && args[0].startsWith("-"))) {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
         Path dir = Path.of(args.length > 0 ? args[0] : "models/reference");
-        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3.0;
+        double seconds;
+        int threads;
+        try {
+            seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3.0;
+            threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        } catch (NumberFormatException e) {
+            System.err.println(e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
         String device = args.length > 2 ? args[2] : "cpu";
-        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         try (ModelBundle bundle = ModelBundle.load(dir, new RuntimeSettings(device, threads, 1));
              BatchedModule text = new BatchedModule(bundle.textEncoder());
              BatchedModule image = new BatchedModule(bundle.imageEncoder());
@@ -60,22 +84,31 @@ public final class ModelBenchmark {
     }
 
     private static void measure(String module, int batch, double seconds, Runnable run) {
-        long warmUpEnd = System.nanoTime() + (long) (Math.min(1.0, seconds / 3) * 1e9);
-        while (System.nanoTime() < warmUpEnd) {
-            run.run();
+        Rate rate = Rate.measure(batch, seconds, run);
+        System.out.printf(Locale.ROOT, "%-8s %6d %12.1f %12.3f%n", module, batch, rate.itemsPerSecond(), rate.msPerBatch());
+    }
+
+    /** Throughput of one module at one batch size. */
+    record Rate(double itemsPerSecond, double msPerBatch) {
+
+        /** Runs {@code run} (one batch of {@code batch} items) for a warm-up, then for {@code seconds}. */
+        static Rate measure(int batch, double seconds, Runnable run) {
+            long warmUpEnd = System.nanoTime() + (long) (Math.min(1.0, seconds / 3) * 1e9);
+            while (System.nanoTime() < warmUpEnd) {
+                run.run();
+            }
+            long start = System.nanoTime();
+            long end = start + (long) (seconds * 1e9);
+            long batches = 0;
+            long now;
+            do {
+                run.run();
+                batches++;
+                now = System.nanoTime();
+            } while (now < end);
+            double elapsed = (now - start) / 1e9;
+            return new Rate(batches * batch / elapsed, 1000 * elapsed / batches);
         }
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        long batches = 0;
-        long now;
-        do {
-            run.run();
-            batches++;
-            now = System.nanoTime();
-        } while (now < end);
-        double elapsed = (now - start) / 1e9;
-        System.out.printf(Locale.ROOT, "%-8s %6d %12.1f %12.3f%n",
-                module, batch, batches * batch / elapsed, 1000 * elapsed / batches);
     }
 
     private static long[] tokens(SplittableRandom random, TextContract contract) {

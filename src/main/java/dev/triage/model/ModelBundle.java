@@ -17,15 +17,19 @@ import java.util.Set;
  * A loaded and validated model bundle: {@code model.json} plus four TorchScript modules (text, image and audio
  * encoders, fusion head). {@link #load} refuses a bundle it cannot serve with a {@link ModelBundleException} naming
  * the file: a missing file, unreadable TorchScript, an encoder whose output width differs from model.json (each
- * module is run once on a zero input of its contract's shape), a fusion input width that is not the sum of the
- * encoder widths, a label count that differs from the fusion head's output width, an unknown tokenizer.
+ * module is run on a zero input of its contract's shape, one row and three), a module whose output rows do not follow
+ * its input rows, a fusion input width that is not the sum of the encoder widths, a label count that differs from
+ * the fusion head's output width, an unknown tokenizer, a Hugging Face tokenizer.json that Triage cannot use (see
+ * {@link TokenizerFileCheck}). Every problem of model.json is reported at once.
  */
 public final class ModelBundle implements AutoCloseable {
 
     /** Tokenizers the preprocessing implements. */
-    public static final Set<String> KNOWN_TOKENIZERS = Set.of("hash-ngram-v1");
+    public static final Set<String> KNOWN_TOKENIZERS = Set.of("hash-ngram-v1", TextContract.HUGGING_FACE);
     /** The fusion mask's column order. */
     public static final List<String> MASK_ORDER = List.of("TEXT", "IMAGE", "AUDIO");
+    /** Rows of the second zero batch each module is run on at load, to see that its output follows the batch. */
+    static final int BATCH_PROBE = 3;
 
     private final Path directory;
     private final ModelManifest manifest;
@@ -62,6 +66,13 @@ public final class ModelBundle implements AutoCloseable {
         Path imageFile = moduleFile(directory, manifestFile, "image", manifest.image().file());
         Path audioFile = moduleFile(directory, manifestFile, "audio", manifest.audio().file());
         Path fusionFile = moduleFile(directory, manifestFile, "fusion", manifest.fusion().file());
+        if (manifest.text().tokenizerFile() != null) {
+            Path tokenizerFile = bundleFile(directory, manifestFile, "text.tokenizerFile", manifest.text().tokenizerFile());
+            List<String> problems = TokenizerFileCheck.problems(tokenizerFile, manifest.text().vocabSize());
+            if (!problems.isEmpty()) {
+                throw new ModelBundleException(tokenizerFile, problems);
+            }
+        }
 
         Engine engine = Djl.init(settings);
         Device device = settings.resolveDevice(engine);
@@ -90,22 +101,38 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     private static void checkManifest(Path file, ModelManifest m) {
+        List<String> problems = manifestProblems(m);
+        if (!problems.isEmpty()) {
+            throw new ModelBundleException(file, problems);
+        }
+    }
+
+    /** What makes {@code m} unusable beyond its fields' presence and types: every problem, empty if none. */
+    static List<String> manifestProblems(ModelManifest m) {
         List<String> problems = new ArrayList<>();
         if (m.labels().isEmpty() || new HashSet<>(m.labels()).size() != m.labels().size()) {
-            problems.add("labels must be non-empty and distinct, got " + m.labels());
+            problems.add("labels: must be non-empty and distinct, got " + m.labels());
         }
         if (!KNOWN_TOKENIZERS.contains(m.text().tokenizer())) {
-            problems.add("unknown tokenizer '" + m.text().tokenizer() + "' (known: " + KNOWN_TOKENIZERS + ")");
+            problems.add("text.tokenizer: unknown tokenizer '" + m.text().tokenizer() + "' (known: " + KNOWN_TOKENIZERS
+                    + ")");
+        }
+        boolean huggingFace = TextContract.HUGGING_FACE.equals(m.text().tokenizer());
+        if (huggingFace && m.text().tokenizerFile() == null) {
+            problems.add("text.tokenizerFile: missing (the " + TextContract.HUGGING_FACE
+                    + " tokenizer reads a tokenizer.json in the bundle)");
+        } else if (!huggingFace && m.text().tokenizerFile() != null) {
+            problems.add("text.tokenizerFile: only the " + TextContract.HUGGING_FACE + " tokenizer reads a file");
         }
         positive(problems, "text.vocabSize", m.text().vocabSize());
         positive(problems, "text.maxTokens", m.text().maxTokens());
         positive(problems, "image.size", m.image().size());
         if (!"RGB".equals(m.image().channelOrder())) {
-            problems.add("image.channelOrder must be RGB, got " + m.image().channelOrder());
+            problems.add("image.channelOrder: must be RGB, got " + m.image().channelOrder());
         }
         if (m.image().mean().size() != 3 || m.image().std().size() != 3
                 || m.image().std().stream().anyMatch(s -> s == null || !(s > 0))) {
-            problems.add("image.mean and image.std need 3 values each, std > 0");
+            problems.add("image.mean, image.std: need 3 values each, std > 0");
         }
         positive(problems, "audio.sampleRate", m.audio().sampleRate());
         positive(problems, "audio.clipSamples", m.audio().clipSamples());
@@ -114,29 +141,31 @@ public final class ModelBundle implements AutoCloseable {
         positive(problems, "audio.outputWidth", m.audio().outputWidth());
         int sum = m.text().outputWidth() + m.image().outputWidth() + m.audio().outputWidth();
         if (m.fusion().inputWidth() != sum) {
-            problems.add("fusion.inputWidth is " + m.fusion().inputWidth() + " but the encoder widths sum to " + sum);
+            problems.add("fusion.inputWidth: " + m.fusion().inputWidth() + ", but the encoder widths sum to " + sum);
         }
         if (!MASK_ORDER.equals(m.fusion().maskOrder())) {
-            problems.add("fusion.maskOrder must be " + MASK_ORDER + ", got " + m.fusion().maskOrder());
+            problems.add("fusion.maskOrder: must be " + MASK_ORDER + ", got " + m.fusion().maskOrder());
         }
-        if (!problems.isEmpty()) {
-            throw new ModelBundleException(file, String.join("; ", problems));
-        }
+        return problems;
     }
 
     private static void positive(List<String> problems, String field, int value) {
         if (value <= 0) {
-            problems.add(field + " must be > 0, got " + value);
+            problems.add(field + ": must be > 0, got " + value);
         }
     }
 
     private static Path moduleFile(Path directory, Path manifestFile, String section, String name) {
+        return bundleFile(directory, manifestFile, section + ".file", name);
+    }
+
+    private static Path bundleFile(Path directory, Path manifestFile, String field, String name) {
         Path file = directory.resolve(name).normalize();
         if (!file.startsWith(directory.normalize()) || file.equals(directory.normalize())) {
-            throw new ModelBundleException(manifestFile, section + ".file '" + name + "' is not a file inside the bundle");
+            throw new ModelBundleException(manifestFile, field + " '" + name + "' is not a file inside the bundle");
         }
         if (!Files.isRegularFile(file)) {
-            throw new ModelBundleException(file, "missing (" + section + ".file in " + manifestFile.getFileName() + ")");
+            throw new ModelBundleException(file, "missing (" + field + " in " + manifestFile.getFileName() + ")");
         }
         return file;
     }
@@ -157,17 +186,31 @@ public final class ModelBundle implements AutoCloseable {
         }
     }
 
-    /** Runs the module on one zero row (for the fusion head: zero embedding, zero mask) and returns its output width. */
+    /**
+     * Runs the module on one zero row and on {@link #BATCH_PROBE} zero rows (for the fusion head: zero embedding, zero
+     * mask) and returns its output width. A module whose output rows do not follow its input rows (one traced at a
+     * fixed batch size) is refused here: at run time every batch of it would fail and be split down to single rows.
+     */
     private static int probe(TorchModule module) {
+        float[][] one = runZeros(module, 1);
+        if (one.length != 1) {
+            throw new ModelBundleException(module.file(), "returned " + one.length + " rows for one input row");
+        }
+        float[][] several = runZeros(module, BATCH_PROBE);
+        if (several.length != BATCH_PROBE) {
+            throw new ModelBundleException(module.file(), "returned " + several.length + " rows for a batch of "
+                    + BATCH_PROBE + " zero rows: its output does not follow the batch size (traced at a fixed batch"
+                    + " size? trace with an example batch of two or more rows, or script it)");
+        }
+        return one[0].length;
+    }
+
+    private static float[][] runZeros(TorchModule module, int rows) {
         try (NDManager manager = module.manager().newSubManager()) {
-            float[][] out = module.runOnce(module.zeros(manager, 1));
-            if (out.length != 1) {
-                throw new ModelBundleException(module.file(), "returned " + out.length + " rows for one input row");
-            }
-            return out[0].length;
+            return module.runOnce(module.zeros(manager, rows));
         } catch (TranslateException | IllegalStateException e) {
             throw new ModelBundleException(module.file(), "failed on a zero input of shape "
-                    + module.inputs().stream().map(i -> new Shape(1).addAll(i.rowShape()).toString()).toList()
+                    + module.inputs().stream().map(i -> new Shape(rows).addAll(i.rowShape()).toString()).toList()
                     + ": " + TorchModule.rootMessage(e), e);
         }
     }
@@ -185,6 +228,13 @@ public final class ModelBundle implements AutoCloseable {
 
     public ModelManifest manifest() {
         return manifest;
+    }
+
+    /** The text contract, its tokenizer file (if any) resolved in the bundle directory. */
+    public TextContract textContract() {
+        TextContract c = manifest.text().contract();
+        return c.tokenizerFile() == null ? c
+                : new TextContract(c.tokenizer(), c.vocabSize(), c.maxTokens(), directory.resolve(c.tokenizerFile()));
     }
 
     /** The labels, in the fusion head's output order. */

@@ -1,7 +1,9 @@
 package dev.triage.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -11,7 +13,8 @@ import java.util.List;
 
 /**
  * A bundle's {@code model.json}: labels, the input contract and output width of each encoder, and the fusion head.
- * Every field is required and unknown fields are refused. Semantic checks live in {@link ModelBundle}.
+ * Every field is required except those marked {@code @JsonInclude(NON_NULL)}, and unknown fields are refused.
+ * Semantic checks live in {@link ModelBundle}.
  */
 public record ModelManifest(
         String name, String version, List<String> labels,
@@ -20,18 +23,27 @@ public record ModelManifest(
     /** The manifest's file name inside a bundle. */
     public static final String FILE_NAME = "model.json";
 
+    // Missing and null fields are found (all of them at once) by ManifestFields before binding.
     private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    /** Text encoder: TorchScript file, tokenizer contract, embedding width. */
-    public record TextSpec(String file, String tokenizer, int vocabSize, int maxTokens, int outputWidth) {
-        /** The preprocessing contract. */
+    /**
+     * Text encoder: TorchScript file, tokenizer contract, embedding width. {@code tokenizerFile} (the tokenizer.json
+     * of the {@value TextContract#HUGGING_FACE} tokenizer, relative to the bundle) is left out for the others.
+     */
+    public record TextSpec(String file, String tokenizer, int vocabSize, int maxTokens, int outputWidth,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String tokenizerFile) {
+
+        /** A text encoder whose tokenizer needs no file. */
+        public TextSpec(String file, String tokenizer, int vocabSize, int maxTokens, int outputWidth) {
+            this(file, tokenizer, vocabSize, maxTokens, outputWidth, null);
+        }
+
+        /** The preprocessing contract, its tokenizer file (if any) as named in model.json. */
         public TextContract contract() {
-            return new TextContract(tokenizer, vocabSize, maxTokens);
+            return new TextContract(tokenizer, vocabSize, maxTokens, tokenizerFile == null ? null : Path.of(tokenizerFile));
         }
     }
 
@@ -55,10 +67,18 @@ public record ModelManifest(
     /** Fusion head: TorchScript file, width of the concatenated embedding, order of the mask columns. */
     public record FusionSpec(String file, int inputWidth, List<String> maskOrder) {}
 
-    /** Parses {@code file}; a missing, unreadable or malformed file is a {@link ModelBundleException} naming it. */
+    /**
+     * Parses {@code file}; a missing, unreadable or malformed file is a {@link ModelBundleException} naming it, and
+     * one with missing, mistyped or unknown fields lists every one of them as {@code section.field: problem}.
+     */
     public static ModelManifest read(Path file) {
         try {
-            return MAPPER.readValue(file.toFile(), ModelManifest.class);
+            JsonNode tree = MAPPER.readTree(file.toFile());
+            List<String> problems = ManifestFields.problems(tree);
+            if (!problems.isEmpty()) {
+                throw new ModelBundleException(file, problems);
+            }
+            return MAPPER.treeToValue(tree, ModelManifest.class);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new ModelBundleException(file, "missing", e);
         } catch (JacksonException e) {

@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One TorchScript module of a bundle, loaded with DJL's PyTorch engine. Knows the per-row shape and type of each
@@ -37,6 +39,10 @@ public final class TorchModule implements AutoCloseable {
             return new Input(name, DataType.INT64, rowShape, idLimit);
         }
     }
+
+    /** The error line that ends a TorchScript traceback, e.g. {@code RuntimeError: …}. */
+    private static final Pattern ERROR_LINE = Pattern.compile("^[A-Za-z_.]*(Error|Exception)\\b(?! raised from).*");
+    private static final Pattern FRAME_LINE = Pattern.compile("^\\s*File \"([^\"]*)\", line (\\d+), in (\\S+).*");
 
     private final String name;
     private final Path file;
@@ -119,14 +125,45 @@ public final class TorchModule implements AutoCloseable {
         return name + " (" + file + ")";
     }
 
+    /**
+     * The innermost cause's message, without libtorch's C++ stack trace. For an error raised inside TorchScript
+     * code, whose message starts with the interpreter's traceback, it is the error line that ends the traceback
+     * (e.g. {@code RuntimeError: index -1 is out of bounds…}) and where in the module's code it was raised.
+     */
     static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        // libtorch messages carry a C++ stack trace after the first lines; keep the gist.
-        String[] lines = message.strip().split("\n");
-        return lines.length > 3 ? String.join(" ", List.of(lines).subList(0, 3)) : String.join(" ", lines);
+        List<String> lines = message.strip().lines().toList();
+        if (lines.get(0).startsWith("The following operation failed in the TorchScript interpreter")) {
+            return interpreterError(lines);
+        }
+        List<String> kept = lines.stream()
+                .takeWhile(l -> !l.startsWith("Exception raised from") && !l.startsWith("frame #"))
+                .limit(3).toList();
+        return String.join(" ", kept.isEmpty() ? lines.subList(0, 1) : kept);
+    }
+
+    private static String interpreterError(List<String> lines) {
+        String error = null;
+        String frame = null;
+        String code = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            Matcher m = FRAME_LINE.matcher(line);
+            if (m.matches()) {
+                frame = m.group(1).substring(m.group(1).lastIndexOf('/') + 1) + " line " + m.group(2) + ", in " + m.group(3);
+            } else if (line.contains("<--- HERE") && i > 0) {
+                code = lines.get(i - 1).strip();
+            } else if (ERROR_LINE.matcher(line).matches()) {
+                error = line.strip();
+            }
+        }
+        if (error == null) {
+            return String.join(" ", lines.subList(0, Math.min(3, lines.size())));
+        }
+        return frame == null ? error : error + " (TorchScript " + frame + (code == null ? "" : ": " + code) + ")";
     }
 }

@@ -8,7 +8,7 @@ import dev.triage.encode.AudioPreprocessor;
 import dev.triage.encode.DecodeException;
 import dev.triage.encode.DecodeLimits;
 import dev.triage.encode.ImagePreprocessor;
-import dev.triage.encode.TextTokenizer;
+import dev.triage.encode.Tokenizer;
 import dev.triage.inference.Tensors;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -46,7 +46,7 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
     }
 
     static EventAdapter<TextEvent> text(Deserializer<TextEvent> values, ModelService model, DecodeLimits limits) {
-        TextTokenizer tokenizer = new TextTokenizer(model.textContract(), limits);
+        Tokenizer tokenizer = Tokenizer.forContract(model.textContract(), limits);
         return new EventAdapter<>(Modality.TEXT, values, TextEvent::getCorrelationId, TextEvent::getEventId,
                 TextEvent::getEventTime, TextEvent::getExpectedModalities,
                 e -> Tensors.longsLE(tokenizer.tokenize(e.getText())));

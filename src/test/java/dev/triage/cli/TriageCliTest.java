@@ -21,16 +21,17 @@ class TriageCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "run", "produce", "topics", "registry", "config"})
+    @ValueSource(strings = {"demo", "run", "produce", "topics", "registry", "config", "model", "model check"})
     void everyCommandHasHelp(String command) {
-        assertThat(run(command, "--help")).isZero();
+        String[] args = (command + " --help").split(" ");
+        assertThat(run(args)).isZero();
         assertThat(out.toString()).contains("Usage: triage " + command);
     }
 
     @Test
     void topLevelHelpListsTheCommands() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("demo", "run", "produce", "topics", "registry", "config");
+        assertThat(out.toString()).contains("demo", "run", "produce", "topics", "registry", "config", "model");
     }
 
     @Test

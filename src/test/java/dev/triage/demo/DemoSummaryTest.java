@@ -17,6 +17,7 @@ import dev.triage.demo.DemoOutcome.BadEvent;
 import dev.triage.demo.DemoOutcome.DeadLettered;
 import dev.triage.demo.DemoOutcome.Predicted;
 import dev.triage.demo.DemoOutcome.Sent;
+import dev.triage.demo.DemoSummary.ConfusionMatrix;
 import dev.triage.demo.DemoSummary.Counts;
 import dev.triage.demo.DemoSummary.HistogramBucket;
 import dev.triage.demo.DemoSummary.Ratio;
@@ -60,6 +61,19 @@ class DemoSummaryTest {
     }
 
     @Test
+    void aModelWithItsOwnLabelsGetsItsLabelsAndOneOtherColumn() {
+        List<String> ten = List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
+        DemoSummary tenLabels = new DemoSummary(ten, () -> T0);
+        tenLabels.sent(post("p1", "spam", ALL, T0));
+        tenLabels.predicted(prediction("p1", "c", ALL, T0 + 1));
+
+        ConfusionMatrix matrix = tenLabels.summary().confusion();
+
+        assertThat(matrix.labels()).hasSize(11).startsWith("a", "b").endsWith("j", "(other)");
+        assertThat(matrix.count("(other)", "c")).isEqualTo(1);
+    }
+
+    @Test
     void accuracyConfusionMatrixAndCompleteVersusPartial() {
         summary.sent(post("p1", "safe", ALL, T0));
         summary.sent(post("p2", "spam", ALL, T0));
@@ -95,15 +109,21 @@ class DemoSummaryTest {
     }
 
     @Test
-    void labelsOutsideTheModelsListGetTheirOwnRowAndColumn() {
+    void labelsOutsideTheModelsListShareOneOtherRowAndColumn() {
         summary.sent(post("p1", "safe", ALL, T0));
         summary.predicted(prediction("p1", "nsfw", ALL, T0 + 1));
+        summary.sent(post("p2", "gore", ALL, T0));
+        summary.predicted(prediction("p2", "spam", ALL, T0 + 1));
+        summary.sent(post("p3", "scam", ALL, T0));
+        summary.predicted(prediction("p3", "scam", ALL, T0 + 1));
 
         Summary s = summary.summary();
 
-        assertThat(s.confusion().labels()).containsExactly("safe", "spam", "harassment", "violence", "nsfw");
-        assertThat(s.confusion().count("safe", "nsfw")).isEqualTo(1);
-        assertThat(s.accuracyByLabel()).containsEntry("nsfw", new Ratio(0, 0));
+        assertThat(s.confusion().labels()).containsExactly("safe", "spam", "harassment", "violence", "(other)");
+        assertThat(s.confusion().count("safe", "(other)")).isEqualTo(1);
+        assertThat(s.confusion().count("(other)", "spam")).isEqualTo(1);
+        assertThat(s.confusion().count("(other)", "(other)")).isEqualTo(1);
+        assertThat(s.accuracyByLabel()).containsEntry("(other)", new Ratio(1, 2));
         assertThat(s.accuracyByLabel().get("spam").defined()).isFalse();
         assertThat(s.accuracyByLabel().get("spam").value()).isNaN();
         assertThat(s.labels()).isEqualTo(LABELS);

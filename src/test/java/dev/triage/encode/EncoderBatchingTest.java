@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.triage.fuse.FusionPredictor;
 import dev.triage.model.BatchedModule;
 import dev.triage.model.BundleParity;
-import dev.triage.model.Fixtures;
+import dev.triage.model.ParityFixtures;
 import dev.triage.model.ModelBundle;
 import dev.triage.model.TestBundles;
 import java.util.List;
@@ -26,7 +26,7 @@ class EncoderBatchingTest {
     private static BatchedModule text;
     private static BatchedModule image;
     private static BatchedModule audio;
-    private static Fixtures fixtures;
+    private static ParityFixtures fixtures;
 
     @BeforeAll
     static void open() {
@@ -34,7 +34,7 @@ class EncoderBatchingTest {
         text = new BatchedModule(bundle.textEncoder());
         image = new BatchedModule(bundle.imageEncoder());
         audio = new BatchedModule(bundle.audioEncoder());
-        fixtures = Fixtures.of(TestBundles.REFERENCE);
+        fixtures = ParityFixtures.of(TestBundles.REFERENCE);
     }
 
     @AfterAll

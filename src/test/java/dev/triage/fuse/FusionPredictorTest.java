@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.triage.model.BundleParity;
-import dev.triage.model.Fixtures;
+import dev.triage.model.ParityFixtures;
 import dev.triage.model.TestBundles;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +26,7 @@ class FusionPredictorTest {
     @BeforeAll
     static void open() {
         fusion = new FusionPredictor(TestBundles.reference());
-        Fixtures fixtures = Fixtures.of(TestBundles.REFERENCE);
+        ParityFixtures fixtures = ParityFixtures.of(TestBundles.REFERENCE);
         embeddings = fixtures.output(32, "fusionEmbedding");
         masks = fixtures.output(32, "fusionMask");
     }
@@ -100,9 +100,9 @@ class FusionPredictorTest {
     /** Row {@code i} of {@code a} and row {@code j} of {@code b}: the same label, logits and scores within 1e-5. */
     private static void assertSameRow(FusionScores a, int i, FusionScores b, int j) {
         assertThat(a.bestLabel(i)).as("label of row %d", j).isEqualTo(b.bestLabel(j));
-        assertThat(Fixtures.maxAbsDiff(new float[][] {a.logits()[i]}, new float[][] {b.logits()[j]}))
+        assertThat(ParityFixtures.maxAbsDiff(new float[][] {a.logits()[i]}, new float[][] {b.logits()[j]}))
                 .as("logits of row %d", j).isLessThanOrEqualTo(BundleParity.BATCH_TOLERANCE);
-        assertThat(Fixtures.maxAbsDiff(new float[][] {a.probabilities()[i]}, new float[][] {b.probabilities()[j]}))
+        assertThat(ParityFixtures.maxAbsDiff(new float[][] {a.probabilities()[i]}, new float[][] {b.probabilities()[j]}))
                 .as("scores of row %d", j).isLessThanOrEqualTo(BundleParity.BATCH_TOLERANCE);
     }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.triage.app.BundleModelService;
 import dev.triage.avro.Modality;
 import dev.triage.config.TriageConfig;
-import dev.triage.model.Fixtures;
+import dev.triage.model.ParityFixtures;
 import dev.triage.model.TestBundles;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ class InferenceEngineTest {
         TriageConfig config = TriageConfig.of(Map.of(TriageConfig.MODEL_DIR, "models/reference",
                 TriageConfig.MODEL_DEVICE, "cpu", TriageConfig.BATCH_SIZE, "8", TriageConfig.BATCH_LINGER_MS, "50",
                 TriageConfig.INFERENCE_WORKERS, "1"));
-        Fixtures fixtures = Fixtures.of(TestBundles.REFERENCE);
+        ParityFixtures fixtures = ParityFixtures.of(TestBundles.REFERENCE);
         try (BundleModelService model = BundleModelService.load(config)) {
             InferenceEngine engine = InferenceEngine.start(model, EngineSettings.of(config, model.onGpu(), 2));
             Inference inference = engine.open();

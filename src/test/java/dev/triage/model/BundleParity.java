@@ -31,7 +31,7 @@ public final class BundleParity {
 
     /** Asserts parity of every module at {@code batch} for the bundle in {@code dir}, already loaded as {@code bundle}. */
     public static void assertParity(ModelBundle bundle, Path dir, int batch) {
-        Fixtures f = Fixtures.of(dir);
+        ParityFixtures f = ParityFixtures.of(dir);
         try (BatchedModule text = new BatchedModule(bundle.textEncoder());
              BatchedModule image = new BatchedModule(bundle.imageEncoder());
              BatchedModule audio = new BatchedModule(bundle.audioEncoder());
@@ -45,7 +45,7 @@ public final class BundleParity {
     }
 
     private static void assertClose(String what, float[][] actual, float[][] expected, int batch) {
-        double diff = Fixtures.maxAbsDiff(actual, expected);
+        double diff = ParityFixtures.maxAbsDiff(actual, expected);
         System.out.printf("parity %s batch %d: max abs diff %.3g%n", what, batch, diff);
         assertThat(diff)
                 .as("%s at batch size %d: max abs difference from PyTorch", what, batch)
@@ -58,7 +58,7 @@ public final class BundleParity {
      * and {@link #assertPostsBatchComposition}.
      */
     public static void assertBatchComposition(ModelBundle bundle, Path dir) {
-        Fixtures f = Fixtures.of(dir);
+        ParityFixtures f = ParityFixtures.of(dir);
         try (BatchedModule text = new BatchedModule(bundle.textEncoder());
              BatchedModule image = new BatchedModule(bundle.imageEncoder());
              BatchedModule audio = new BatchedModule(bundle.audioEncoder());
@@ -81,9 +81,9 @@ public final class BundleParity {
         }
         float[][] seven = run.apply(rows.subList(0, 7));
         float[][] all = run.apply(rows);
-        double aloneVsAll = Fixtures.maxAbsDiff(alone, all);
-        double aloneVs7 = Fixtures.maxAbsDiff(Arrays.copyOf(alone, 7), seven);
-        double sevenVsAll = Fixtures.maxAbsDiff(seven, Arrays.copyOf(all, 7));
+        double aloneVsAll = ParityFixtures.maxAbsDiff(alone, all);
+        double aloneVs7 = ParityFixtures.maxAbsDiff(Arrays.copyOf(alone, 7), seven);
+        double sevenVsAll = ParityFixtures.maxAbsDiff(seven, Arrays.copyOf(all, 7));
         System.out.printf("batch composition %s: max abs diff alone/%d %.3g, alone/7 %.3g, 7/%d %.3g%n",
                 what, rows.size(), aloneVsAll, aloneVs7, rows.size(), sevenVsAll);
         assertThat(aloneVsAll).as("%s: alone vs batch of %d", what, rows.size()).isLessThanOrEqualTo(BATCH_TOLERANCE);
@@ -99,7 +99,7 @@ public final class BundleParity {
      * 1 image, 2 audio; post 0 has all three). Every pair: the same label, scores and logits within
      * {@link #BATCH_TOLERANCE}.
      */
-    public static void assertPostsBatchComposition(Fixtures f, BatchedModule text, BatchedModule image,
+    public static void assertPostsBatchComposition(ParityFixtures f, BatchedModule text, BatchedModule image,
                                                    BatchedModule audio, FusionPredictor fusion) {
         int rows = 32;
         FusionScores all = score(f, 0, rows, text, image, audio, fusion);
@@ -116,7 +116,7 @@ public final class BundleParity {
         System.out.printf("batch composition end to end: max abs diff of scores or logits %.3g%n", worst);
     }
 
-    private static FusionScores score(Fixtures f, int from, int to, BatchedModule text, BatchedModule image,
+    private static FusionScores score(ParityFixtures f, int from, int to, BatchedModule text, BatchedModule image,
                                       BatchedModule audio, FusionPredictor fusion) {
         float[][] t = text.run(f.tokens(to).subList(from, to));
         float[][] i = image.run(f.images(to).subList(from, to));
@@ -133,8 +133,8 @@ public final class BundleParity {
     /** Row {@code i} of {@code a} and row {@code j} of {@code b}: the same label, scores and logits within 1e-5. */
     private static double assertSamePost(FusionScores a, int i, FusionScores b, int j) {
         assertThat(a.bestLabel(i)).as("label of post %d", j).isEqualTo(b.bestLabel(j));
-        double scores = Fixtures.maxAbsDiff(new float[][] {a.probabilities()[i]}, new float[][] {b.probabilities()[j]});
-        double logits = Fixtures.maxAbsDiff(new float[][] {a.logits()[i]}, new float[][] {b.logits()[j]});
+        double scores = ParityFixtures.maxAbsDiff(new float[][] {a.probabilities()[i]}, new float[][] {b.probabilities()[j]});
+        double logits = ParityFixtures.maxAbsDiff(new float[][] {a.logits()[i]}, new float[][] {b.logits()[j]});
         assertThat(scores).as("scores of post %d", j).isLessThanOrEqualTo(BATCH_TOLERANCE);
         assertThat(logits).as("logits of post %d", j).isLessThanOrEqualTo(BATCH_TOLERANCE);
         return Math.max(scores, logits);

@@ -2,7 +2,6 @@ package dev.triage.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,8 +26,8 @@ class FullVariantExportTest {
 
     @Test
     void resNet18BundleExportsLoadsAndMatchesPyTorch() throws Exception {
-        Assumptions.assumeTrue(torchAvailable(),
-                "skipped: " + PYTHON + " -c 'import torch' failed, cannot export the full-size variant");
+        Assumptions.assumeTrue(DebianPython.hasTorch(),
+                "skipped: " + PYTHON + " cannot import torch, cannot export the full-size variant");
         Process export = new ProcessBuilder(PYTHON, "python/export.py", "--variant", "full",
                 "--out", dir.toString(), "--batches", "1,7,32")
                 .redirectErrorStream(true).start();
@@ -44,19 +43,6 @@ class FullVariantExportTest {
                 BundleParity.assertParity(bundle, dir, batch);
             }
             BundleParity.assertBatchComposition(bundle, dir);
-        }
-    }
-
-    private static boolean torchAvailable() {
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import torch").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

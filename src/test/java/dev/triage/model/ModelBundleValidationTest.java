@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class ModelBundleValidationTest {
     @Test
     void fusionInputWidthIsNotTheSumOfEncoderWidths() throws IOException {
         editManifest(m -> m.withObjectProperty("fusion").put("inputWidth", 400));
-        assertRefused("model.json", "fusion.inputWidth is 400 but the encoder widths sum to 384");
+        assertRefused("model.json", "fusion.inputWidth: 400, but the encoder widths sum to 384");
     }
 
     @Test
@@ -90,15 +91,100 @@ class ModelBundleValidationTest {
     }
 
     @Test
-    void manifestWithMissingField() throws IOException {
-        editManifest(m -> m.withObjectProperty("audio").remove("clipSamples"));
-        assertRefused("model.json", "malformed");
+    void manifestListsEveryMissingMistypedAndUnknownFieldWithItsSection() throws IOException {
+        editManifest(m -> {
+            m.withObjectProperty("audio").remove("clipSamples");
+            m.withObjectProperty("image").remove("channelOrder");
+            m.withObjectProperty("text").put("maxTokens", "48");
+            m.withObjectProperty("fusion").put("maskorder", "TEXT");
+            m.remove("version");
+        });
+        assertThatThrownBy(this::load)
+                .isInstanceOf(ModelBundleException.class)
+                .satisfies(e -> assertThat(((ModelBundleException) e).problems()).containsExactlyInAnyOrder(
+                        "version: missing",
+                        "text.maxTokens: expected an integer, got string \"48\"",
+                        "image.channelOrder: missing",
+                        "audio.clipSamples: missing",
+                        "fusion.maskorder: unknown field (known: [file, inputWidth, maskOrder])"));
+    }
+
+    @Test
+    void manifestListsEveryInvalidValue() throws IOException {
+        editManifest(m -> {
+            m.withObjectProperty("text").put("vocabSize", 0);
+            m.withObjectProperty("image").put("channelOrder", "BGR");
+        });
+        assertThatThrownBy(this::load)
+                .isInstanceOf(ModelBundleException.class)
+                .satisfies(e -> assertThat(((ModelBundleException) e).problems()).containsExactly(
+                        "text.vocabSize: must be > 0, got 0", "image.channelOrder: must be RGB, got BGR"));
+    }
+
+    @Test
+    void moduleWhoseOutputDoesNotFollowTheBatchIsRefused() throws IOException {
+        useBrokenTextEncoder("frozen_batch_text_encoder.pt");
+        assertRefused("text_encoder.pt", "returned 1 rows for a batch of 3 zero rows: its output does not follow"
+                + " the batch size");
+    }
+
+    @Test
+    void torchScriptErrorKeepsItsCauseAndWhereItWasRaised() throws IOException {
+        useBrokenTextEncoder("last_non_pad_text_encoder.pt");
+        assertRefused("text_encoder.pt", "failed on a zero input of shape [(1, 48)]: RuntimeError: ");
+        assertThatThrownBy(this::load)
+                .hasMessageContaining("index -1")
+                .hasMessageMatching("(?s).*\\(TorchScript make_broken_modules\\.py line \\d+, in forward: "
+                        + "last = \\(row != 0\\)\\.nonzero\\(\\)\\[-1\\]\\)")
+                .hasMessageNotContaining("The following operation failed");
     }
 
     @Test
     void moduleFileOutsideTheBundle() throws IOException {
         editManifest(m -> m.withObjectProperty("fusion").put("file", "../fusion_head.pt"));
         assertRefused("model.json", "not a file inside the bundle");
+    }
+
+    @Test
+    void huggingFaceTokenizerFileInTheBundleLoadsAndResolves() throws IOException {
+        useHuggingFaceTokenizer("wordpiece-tokenizer.json");
+        try (ModelBundle bundle = load()) {
+            assertThat(bundle.textContract()).isEqualTo(new TextContract(TextContract.HUGGING_FACE, 8192, 48,
+                    dir.resolve("tokenizer.json")));
+        }
+    }
+
+    @Test
+    void huggingFaceTokenizerNeedsItsFile() throws IOException {
+        editManifest(m -> m.withObjectProperty("text").put("tokenizer", "huggingface"));
+        assertRefused("model.json", "text.tokenizerFile: missing (the huggingface tokenizer reads a tokenizer.json");
+    }
+
+    @Test
+    void tokenizerWhoseIdZeroIsNotPaddingIsRefused() throws IOException {
+        useHuggingFaceTokenizer("wordpiece-tokenizer.json");
+        Path file = dir.resolve("tokenizer.json");
+        Files.writeString(file, Files.readString(file).replace("[PAD]", "[BOS]"));
+        assertRefused("tokenizer.json", "id 0 is '[BOS]', not its padding token: Triage right-pads ids with 0");
+    }
+
+    @Test
+    void tokenizerWithIdsBeyondTheVocabSizeIsRefused() throws IOException {
+        useHuggingFaceTokenizer("wordpiece-tokenizer.json");
+        editManifest(m -> m.withObjectProperty("text").put("vocabSize", 10));
+        assertRefused("tokenizer.json", "has ids up to 13, but model.json text.vocabSize is 10");
+    }
+
+    private void useHuggingFaceTokenizer(String name) throws IOException {
+        Files.copy(Path.of("src/test/resources/tokenizers", name), dir.resolve("tokenizer.json"));
+        editManifest(m -> m.withObjectProperty("text").put("tokenizer", "huggingface")
+                .put("tokenizerFile", "tokenizer.json"));
+    }
+
+    /** Replaces the text encoder with one of src/test/resources/broken-modules (see make_broken_modules.py there). */
+    private void useBrokenTextEncoder(String name) throws IOException {
+        Files.copy(Path.of("src/test/resources/broken-modules", name), dir.resolve("text_encoder.pt"),
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     private ModelBundle load() {
