@@ -14,10 +14,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class DirectInference implements Inference {
     private final ModelService model;
+    private final String hash;
     private final ModelSession session;
 
     private DirectInference(ModelService model) {
         this.model = model;
+        this.hash = model.contentHash();
         this.session = model.openSession();
     }
 
@@ -44,18 +46,34 @@ public final class DirectInference implements Inference {
     }
 
     @Override
-    public CompletableFuture<Inferred> fuse(float[] embedding, float[] mask) {
+    public CompletableFuture<Inferred> fuse(float[] embedding, float[] mask, String modelHash) {
         return one(new ModuleCalls.FusionRow(embedding, mask), batch -> ModuleCalls.fuse(session, batch),
                 () -> ModuleCalls.fuse(session, List.of(ModuleCalls.probePost(model))));
     }
 
-    private static <I> CompletableFuture<Inferred> one(I input, FailureIsolation.BatchFunction<I, float[]> fn,
+    /** One model, never swapped. */
+    @Override
+    public String currentModelHash() {
+        return model.contentHash();
+    }
+
+    @Override
+    public boolean serves(String modelHash) {
+        return modelHash == null || modelHash.equals(model.contentHash());
+    }
+
+    @Override
+    public ModelService model(String modelHash) {
+        return serves(modelHash) ? model : null;
+    }
+
+    private <I> CompletableFuture<Inferred> one(I input, FailureIsolation.BatchFunction<I, float[]> fn,
                                                        FailureIsolation.Probe probe) {
         CompletableFuture<Inferred> result = new CompletableFuture<>();
         try {
             FailureIsolation.Outcome<float[]> o = FailureIsolation.run(List.of(input), fn, probe).get(0);
             if (o.isSuccess()) {
-                result.complete(new Inferred(o.output(), 1));
+                result.complete(new Inferred(o.output(), 1, hash, null));
             } else {
                 result.completeExceptionally(o.fault());
             }

@@ -1,6 +1,7 @@
 package dev.triage.inference;
 
 import dev.triage.avro.Modality;
+import dev.triage.topology.ModelService;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
@@ -27,10 +28,25 @@ public interface Inference extends AutoCloseable {
     CompletableFuture<Inferred> decodeAndEncode(Modality modality, Decoder decoder);
 
     /**
-     * Scores one post: {@code embedding} is text | image | audio (zeros where missing), {@code mask} has 1 where the
-     * modality is present (TEXT, IMAGE, AUDIO). The row is the labels' probabilities.
+     * Scores one post with the fusion head of the model generation {@code modelHash} (null: the one served now):
+     * {@code embedding} is text | image | audio (zeros where missing), {@code mask} has 1 where the modality is
+     * present (TEXT, IMAGE, AUDIO). The row is the labels' probabilities.
      */
-    CompletableFuture<Inferred> fuse(float[] embedding, float[] mask);
+    CompletableFuture<Inferred> fuse(float[] embedding, float[] mask, String modelHash);
+
+    /** {@link #fuse(float[], float[], String)} with the model served now. */
+    default CompletableFuture<Inferred> fuse(float[] embedding, float[] mask) {
+        return fuse(embedding, mask, null);
+    }
+
+    /** The content hash of the model served now. */
+    String currentModelHash();
+
+    /** Whether the generation {@code modelHash} is loaded, so {@link #fuse} can use it. */
+    boolean serves(String modelHash);
+
+    /** The model a content hash names (null: the one served now), loaded or not; null if never served here. */
+    ModelService model(String modelHash);
 
     /** Releases what this handle owns (a direct handle its predictors; an engine handle nothing). */
     @Override

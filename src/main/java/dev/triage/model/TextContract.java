@@ -1,5 +1,6 @@
 package dev.triage.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;
 
 /**
@@ -7,6 +8,7 @@ import java.nio.file.Path;
  * right-padded or truncated to {@code maxTokens}. {@code tokenizerFile} is the Hugging Face tokenizer.json of the
  * {@value #HUGGING_FACE} tokenizer, null for the others.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record TextContract(String tokenizer, int vocabSize, int maxTokens, Path tokenizerFile) {
 
     /** The tokenizer name that reads a Hugging Face tokenizer.json (WordPiece, BPE, Unigram). */

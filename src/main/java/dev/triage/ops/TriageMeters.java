@@ -38,6 +38,7 @@ public final class TriageMeters implements EngineMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> batchSizes = new ConcurrentHashMap<>();
+    private Gauge servingInfo;
 
     public TriageMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -71,6 +72,17 @@ public final class TriageMeters implements EngineMetrics {
             partial(missing).increment();
         }
         ingestToPrediction.record(p.getTimings().getIngestToPredictionMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A post encoded by two models that no transition covered: the other model's embeddings were masked. */
+    public void mixedModelPost() {
+        counter("triage.posts.model.mixed", "Posts scored with embeddings of another model masked (after swaps)")
+                .increment();
+    }
+
+    /** A model swap: {@code outcome} is {@code applied} or {@code refused}. */
+    public void modelSwap(String outcome) {
+        counter("triage.model.swaps", "Model swaps by outcome", "outcome", outcome).increment();
     }
 
     /** A dead letter on its way to the dead-letter topic. */
@@ -127,8 +139,11 @@ public final class TriageMeters implements EngineMetrics {
     }
 
     /** {@code triage_model_info{name, version, hash} 1}: which model this process serves. */
-    public void serving(String name, String version, String contentHash) {
-        Gauge.builder("triage.model.info", () -> 1).description("The model this process serves (value 1)")
+    public synchronized void serving(String name, String version, String contentHash) {
+        if (servingInfo != null) {
+            registry.remove(servingInfo);
+        }
+        servingInfo = Gauge.builder("triage.model.info", () -> 1).description("The model this process serves (value 1)")
                 .tags("name", name, "version", version, "hash", contentHash).register(registry);
     }
 

@@ -3,6 +3,7 @@ package dev.triage.topology;
 import dev.triage.avro.BufferedInput;
 import dev.triage.avro.DeadLetterStage;
 import dev.triage.avro.Embedding;
+import dev.triage.avro.EmbeddingVector;
 import dev.triage.avro.Modality;
 import dev.triage.avro.SourceRecord;
 import dev.triage.config.TriageConfig;
@@ -209,7 +210,7 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
         long now = context.currentSystemTimeMs();
         Result<Embedding> value;
         if (fault == null) {
-            value = Result.success(embedding(in, result.values()));
+            value = Result.success(embedding(in, result));
         } else if (fault instanceof UndecodablePayload bad) {
             value = Result.failure(DeadLetters.of(withValue(in.getSource(), bad.value()), in.getCorrelationId(),
                     DeadLetterStage.DECODE, bad.getCause(), context.applicationId(), now));
@@ -223,12 +224,16 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
                 Timestamps.writable(in.getEventTime().toEpochMilli(), now)));
     }
 
-    private static Embedding embedding(BufferedInput in, float[] vector) {
+    private static Embedding embedding(BufferedInput in, Inferred result) {
+        Inferred previous = result.previous();
         return Embedding.newBuilder()
                 .setCorrelationId(in.getCorrelationId())
                 .setEventId(in.getEventId())
                 .setModality(in.getModality())
-                .setVector(Floats.toBytes(vector))
+                .setVector(Floats.toBytes(result.values()))
+                .setModelHash(result.modelHash() == null ? "" : result.modelHash())
+                .setPrevious(previous == null ? null
+                        : new EmbeddingVector(previous.modelHash(), Floats.toBytes(previous.values())))
                 .setEventTime(in.getEventTime())
                 .setIngestTime(in.getIngestTime())
                 .setExpectedModalities(in.getExpectedModalities())

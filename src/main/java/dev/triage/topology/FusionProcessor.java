@@ -2,6 +2,7 @@ package dev.triage.topology;
 
 import dev.triage.avro.DeadLetterStage;
 import dev.triage.avro.Embedding;
+import dev.triage.avro.EmbeddingVector;
 import dev.triage.avro.LabelScore;
 import dev.triage.avro.Modality;
 import dev.triage.avro.PostState;
@@ -11,6 +12,8 @@ import dev.triage.avro.Timings;
 import dev.triage.config.TriageConfig;
 import dev.triage.inference.Inference;
 import dev.triage.inference.Inferred;
+import dev.triage.ops.TriageMeters;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,21 +30,14 @@ final class FusionProcessor extends EngineProcessor<PostState, PostState, Result
 
     private final ModelService model;
     private final String instanceId;
-    private int[] widths;
+    private final TriageMeters meters;
 
     FusionProcessor(ModelService model, Inference.Source inference, String storeName, TriageConfig config,
-                    String instanceId) {
+                    String instanceId, TriageMeters meters) {
         super(inference, storeName, config);
         this.model = model;
         this.instanceId = instanceId;
-    }
-
-    @Override
-    protected void start() {
-        this.widths = new int[ORDER.length];
-        for (int i = 0; i < ORDER.length; i++) {
-            widths[i] = model.width(ORDER[i]);
-        }
+        this.meters = meters;
     }
 
     @Override
@@ -54,39 +50,80 @@ final class FusionProcessor extends EngineProcessor<PostState, PostState, Result
         return score(post);
     }
 
-    /** The post's masked, concatenated embeddings, to the fusion head. */
+    /**
+     * The post's masked, concatenated embeddings, to the fusion head of the model that encoded its first event (the
+     * one served now if that model is no longer loaded).
+     */
     private CompletableFuture<Inferred> score(PostState post) {
+        String hash = modelFor(post);
+        ModelService scoring = inference.model(hash);
+        int[] widths = new int[ORDER.length];
+        for (int m = 0; m < ORDER.length; m++) {
+            widths[m] = scoring.width(ORDER[m]);
+        }
         float[] embedding = new float[widths[0] + widths[1] + widths[2]];
         float[] mask = new float[ORDER.length];
         int offset = 0;
+        boolean mixed = false;
         for (int m = 0; m < ORDER.length; m++) {
             Embedding e = PostAssembler.get(post, ORDER[m]);
-            if (e != null) {
-                if (Floats.width(e.getVector()) != widths[m]) {
+            ByteBuffer vector = e == null ? null : vectorBy(e, hash);
+            mixed |= e != null && vector == null;
+            if (vector != null) {
+                if (Floats.width(vector) != widths[m]) {
                     return CompletableFuture.failedFuture(new RecordFault(RecordFault.Reason.MODEL_REJECTED,
                             ORDER[m] + " embedding of post " + post.getCorrelationId() + " has width "
-                                    + Floats.width(e.getVector()) + ", the fusion head expects " + widths[m]));
+                                    + Floats.width(vector) + ", the fusion head expects " + widths[m]));
                 }
-                Floats.copy(e.getVector(), embedding, offset);
+                Floats.copy(vector, embedding, offset);
                 mask[m] = 1f;
             }
             offset += widths[m];
         }
-        return inference.fuse(embedding, mask);
+        if (mixed) {
+            // Encoded by two models whose transition could not cover the post (swaps in quick succession, or a post
+            // spread over more than the transition): the other model's embeddings are masked, never mixed in.
+            meters.mixedModelPost();
+        }
+        return inference.fuse(embedding, mask, hash);
+    }
+
+    /** The model that encoded the post's first event, if still loaded; else the model served now. */
+    private String modelFor(PostState post) {
+        Embedding first = null;
+        for (Modality m : ORDER) {
+            Embedding e = PostAssembler.get(post, m);
+            if (e != null && (first == null || e.getIngestTime().isBefore(first.getIngestTime()))) {
+                first = e;
+            }
+        }
+        String hash = first == null || first.getModelHash().isEmpty() ? null : first.getModelHash();
+        return hash != null && inference.serves(hash) ? hash : inference.currentModelHash();
+    }
+
+    /** The embedding's vector from model {@code hash}; null if that model did not encode it. */
+    private static ByteBuffer vectorBy(Embedding e, String hash) {
+        if (e.getModelHash().isEmpty() || e.getModelHash().equals(hash)) {
+            return e.getVector(); // empty: state written before swaps existed, by the one model of that time
+        }
+        EmbeddingVector previous = e.getPrevious();
+        return previous != null && previous.getModelHash().equals(hash) ? previous.getVector() : null;
     }
 
     @Override
     protected void forward(PostState post, Inferred result, Throwable fault) {
         long now = context.currentSystemTimeMs();
         Result<Prediction> value = fault == null
-                ? Result.success(prediction(post, result.values(), result.batchSize()))
+                ? Result.success(prediction(post, result))
                 : Result.failure(DeadLetters.of(sourceOf(post), post.getCorrelationId(), DeadLetterStage.FUSE, fault,
                         context.applicationId(), now));
         context.forward(new Record<>(post.getCorrelationId(), value, Timestamps.writable(post.getWindowStart(), now)));
     }
 
-    private Prediction prediction(PostState post, float[] probabilities, int batchSize) {
-        List<String> labels = model.labels();
+    private Prediction prediction(PostState post, Inferred result) {
+        ModelService scoring = result.modelHash() == null ? model : inference.model(result.modelHash());
+        float[] probabilities = result.values();
+        List<String> labels = scoring.labels();
         List<LabelScore> scores = new ArrayList<>(labels.size());
         int best = 0;
         for (int i = 0; i < labels.size(); i++) {
@@ -101,7 +138,7 @@ final class FusionProcessor extends EngineProcessor<PostState, PostState, Result
         long ingestTime = Long.MAX_VALUE;
         for (Modality m : ORDER) {
             Embedding e = PostAssembler.get(post, m);
-            if (e == null) {
+            if (e == null || (result.modelHash() != null && vectorBy(e, result.modelHash()) == null)) {
                 missing.add(m);
             } else {
                 present.add(m);
@@ -116,15 +153,15 @@ final class FusionProcessor extends EngineProcessor<PostState, PostState, Result
                 .setScores(scores)
                 .setModalitiesPresent(present)
                 .setModalitiesMissing(missing)
-                .setModelName(model.name())
-                .setModelVersion(model.version())
-                .setModelHash(model.contentHash())
+                .setModelName(scoring.name())
+                .setModelVersion(scoring.version())
+                .setModelHash(scoring.contentHash())
                 .setEventTime(Instant.ofEpochMilli(eventTime))
                 .setTimings(Timings.newBuilder()
                         .setIngestTime(Instant.ofEpochMilli(ingestTime))
                         .setPredictionTime(Instant.ofEpochMilli(now))
                         .setIngestToPredictionMs(now - ingestTime)
-                        .setFuseBatchSize(batchSize)
+                        .setFuseBatchSize(result.batchSize())
                         .build())
                 .setInstanceId(instanceId + "/" + Thread.currentThread().getName())
                 .build();

@@ -92,7 +92,7 @@ public final class TriageTopology {
 
         String instanceId = config.instanceId();
         KStream<String, Result<Prediction>> predictions = successes(posts, topics, ASSEMBLE, meters).process(
-                () -> new FusionProcessor(model, inference, FUSE_BUFFER, config, instanceId),
+                () -> new FusionProcessor(model, inference, FUSE_BUFFER, config, instanceId, meters),
                 Named.as(FUSE), FUSE_BUFFER);
 
         successes(predictions, topics, FUSE, meters)

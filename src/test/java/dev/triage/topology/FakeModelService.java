@@ -16,6 +16,9 @@ final class FakeModelService implements ModelService {
     static final int WIDTH = 4;
     static final List<String> LABELS = List.of("safe", "spam", "harassment", "violence");
 
+    /** Another version gives other embeddings (scaled) and another content hash, as a retrained model would. */
+    private final String version;
+    private final float scale;
     final AtomicInteger openSessions = new AtomicInteger();
     final AtomicInteger fusionCalls = new AtomicInteger();
     final AtomicInteger largestFusionBatch = new AtomicInteger();
@@ -37,6 +40,20 @@ final class FakeModelService implements ModelService {
         }
     }
 
+    FakeModelService() {
+        this("0.0.1", 1f);
+    }
+
+    private FakeModelService(String version, float scale) {
+        this.version = version;
+        this.scale = scale;
+    }
+
+    /** Version {@code n} (2, 3, ...) of the fake model, whose embeddings are scaled by {@code n}. */
+    static FakeModelService version(int n) {
+        return new FakeModelService("0.0." + n, n);
+    }
+
     @Override
     public String name() {
         return "fake";
@@ -44,12 +61,12 @@ final class FakeModelService implements ModelService {
 
     @Override
     public String version() {
-        return "0.0.1";
+        return version;
     }
 
     @Override
     public String contentHash() {
-        return "sha256:fake";
+        return scale == 1f ? "sha256:fake" : "sha256:fake-" + version;
     }
 
     @Override
@@ -93,7 +110,7 @@ final class FakeModelService implements ModelService {
                         sum += id;
                         n += id != 0 ? 1 : 0;
                     }
-                    out[i] = new float[] {n, sum / 1000f, t[0] / 1000f, 1f};
+                    out[i] = new float[] {n * scale, sum / 1000f * scale, t[0] / 1000f * scale, scale};
                 }
                 return out;
             }
@@ -104,7 +121,7 @@ final class FakeModelService implements ModelService {
                 float[][] out = new float[pixels.size()][];
                 for (int i = 0; i < out.length; i++) {
                     float[] p = pixels.get(i);
-                    out[i] = stats(p);
+                    out[i] = scaled(stats(p));
                     if (out[i][3] == out[i][2] && out[i][2] < -1.99f) {
                         throw new IllegalStateException("poisoned image in batch");
                     }
@@ -117,7 +134,7 @@ final class FakeModelService implements ModelService {
                 failIfDown();
                 float[][] out = new float[waveforms.size()][];
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = stats(waveforms.get(i));
+                    out[i] = scaled(stats(waveforms.get(i)));
                 }
                 return out;
             }
@@ -175,6 +192,13 @@ final class FakeModelService implements ModelService {
         if (down.get() || failingCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new IllegalStateException("the predictor is closed");
         }
+    }
+
+    private float[] scaled(float[] v) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= scale;
+        }
+        return v;
     }
 
     private static float[] stats(float[] v) {
