@@ -326,7 +326,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("listeners", String.join(",", clientListeners) + ","
                 + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
         props.put("advertised.listeners", String.join(",", clientListeners));
-        StringBuilder protocols = new StringBuilder(BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        StringBuilder protocols =
+                new StringBuilder(BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         securePorts.keySet().forEach(protocol -> protocols.append(',').append(protocol.name()).append(':')
                 .append(protocol.name()));
         props.put("listener.security.protocol.map", protocols.toString());
@@ -496,10 +497,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
 
         /**
-         * Adds a client listener with this security protocol on a free port ({@link EmbeddedKafkaBroker#bootstrapServers(SecurityProtocol)}
-         * once started), beside the PLAINTEXT one: SASL_PLAINTEXT and SASL_SSL offer {@link EmbeddedKafkaBroker#SASL_MECHANISMS} to the
-         * {@linkplain #saslUser SASL users}; SSL requires a client certificate signed by a CA in the {@linkplain #tls
-         * trust store} (mutual TLS); SASL_SSL does not.
+         * Adds a client listener with this security protocol on a free port (see
+         * {@link EmbeddedKafkaBroker#bootstrapServers(SecurityProtocol)}), beside the PLAINTEXT one: SASL_PLAINTEXT
+         * and SASL_SSL offer {@link EmbeddedKafkaBroker#SASL_MECHANISMS} to the {@linkplain #saslUser SASL users};
+         * SSL requires a client certificate signed by a CA in the {@linkplain #tls trust store} (mutual TLS);
+         * SASL_SSL does not.
          */
         public Builder listener(SecurityProtocol protocol) {
             if (protocol == SecurityProtocol.PLAINTEXT) {

@@ -8,6 +8,7 @@ import dev.triage.config.TriageConfig;
 import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.embedded.EmbeddedSchemaRegistry;
 import dev.triage.embedded.SchemaRegistryConfig;
+import dev.triage.testing.CapturedLog;
 import dev.triage.testing.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,6 +101,28 @@ class SecureKafkaTest {
         assertThat(e.getMessage()).doesNotContain("\n")
                 .startsWith("authentication failed at " + listener + " (SSL, TLS with client certificate): ")
                 .contains("bad_certificate");
+    }
+
+    @Test
+    void theEffectiveConfigurationIsLoggedAtStartWithEverySecretHidden() {
+        Map<String, String> settings = sasl(SecurityProtocol.SASL_SSL, "SCRAM-SHA-256", "wrong-secret");
+        settings.putAll(mutualTls(certificates.client("logged")));
+        settings.put("bootstrap.servers", broker.bootstrapServers(SecurityProtocol.SASL_SSL));
+        settings.put("security.protocol", "SASL_SSL");
+        settings.put("basic.auth.credentials.source", "USER_INFO");
+        settings.put("basic.auth.user.info", "registry-user:registry-secret");
+        try (CapturedLog log = new CapturedLog()) {
+            startFails(config("logged", settings));
+
+            String effective = log.messages().stream().filter(m -> m.startsWith("effective configuration"))
+                    .findFirst().orElseThrow();
+            assertThat(effective).contains("  bootstrap.servers=" + settings.get("bootstrap.servers"),
+                    "  sasl.mechanism=SCRAM-SHA-256", "  sasl.jaas.config=[hidden]", "  ssl.keystore.password=[hidden]",
+                    "  ssl.key.password=[hidden]", "  ssl.truststore.password=[hidden]", "  basic.auth.user.info=[hidden]",
+                    "  ssl.keystore.location=" + settings.get("ssl.keystore.location"));
+            assertThat(log.messages()).as("nothing logged shows a secret").noneMatch(m -> m.contains("wrong-secret")
+                    || m.contains("registry-secret") || m.contains(TestCertificates.PASSWORD));
+        }
     }
 
     private static void assertRuns(TriageConfig config) throws Exception {
