@@ -55,7 +55,7 @@ public final class CoPartitioning {
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
         Admin admin = Admin.create(config);
         try {
-            return verify(admin, inputs, timeout, String.valueOf(adminConfig.get("bootstrap.servers")));
+            return verify(admin, inputs, timeout, adminConfig);
         } finally {
             // Nothing is left to wait for: do not let close() wait out a call that timed out.
             admin.close(Duration.ZERO);
@@ -67,7 +67,9 @@ public final class CoPartitioning {
         return verify(admin, inputs, TIMEOUT, null);
     }
 
-    private static int verify(Admin admin, List<String> inputs, Duration timeout, String bootstrap) {
+    /** {@code adminConfig} (null when unknown) names the listener in a failure. */
+    private static int verify(Admin admin, List<String> inputs, Duration timeout, Map<String, Object> adminConfig) {
+        String bootstrap = adminConfig == null ? null : String.valueOf(adminConfig.get("bootstrap.servers"));
         Map<String, TopicDescription> found;
         try {
             found = admin.describeTopics(inputs, new DescribeTopicsOptions().timeoutMs((int) timeout.toMillis()))
@@ -75,6 +77,11 @@ public final class CoPartitioning {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw unreachable(inputs, timeout, bootstrap, e.getCause());
+            }
+            if (adminConfig != null) {
+                AuthenticationFailure.of(adminConfig, e.getCause()).ifPresent(failure -> {
+                    throw failure;
+                });
             }
             throw new IllegalStateException("cannot describe input topics " + inputs + ": " + e.getCause().getMessage()
                     + " (create them with 'triage topics')", e.getCause());

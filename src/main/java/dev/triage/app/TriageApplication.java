@@ -1,5 +1,6 @@
 package dev.triage.app;
 
+import dev.triage.config.Secrets;
 import dev.triage.config.TriageConfig;
 import dev.triage.inference.DirectInference;
 import dev.triage.inference.EngineSettings;
@@ -46,6 +47,8 @@ public final class TriageApplication implements AutoCloseable {
     private final List<Consumer<KafkaStreams.State>> stateListeners = new CopyOnWriteArrayList<>();
 
     public TriageApplication(TriageConfig config, ModelService model) {
+        log.info("effective configuration (secrets hidden):\n{}",
+                Secrets.lines(config.all()).indent(2).stripTrailing());
         Topics topics = Topics.from(config);
         RegistryPreflight.check(config); // before anything waits on Kafka: a registry that cannot be used stops here
         Properties props = StreamsSettings.of(config);

@@ -1,8 +1,7 @@
 package dev.triage.cli;
 
+import dev.triage.config.Secrets;
 import dev.triage.config.TriageConfig;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +16,8 @@ final class ConfigCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--effective", description = "Print the effective configuration (file + environment + -D).")
+    @Option(names = "--effective", description = "Print the effective configuration (file + environment + -D), "
+            + "passwords, secrets, sasl.jaas.config and basic.auth.user.info shown as [hidden].")
     boolean effective;
 
     @Override
@@ -28,9 +28,8 @@ final class ConfigCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        Map<String, Object> all = new TreeMap<>(config.load().all());
-        all.forEach((k, v) -> out.println(k + "=" + (k.contains("password") || k.contains("user.info")
-                ? "[hidden]" : v)));
+        out.println(Secrets.lines(config.load().all()));
+        out.flush();
         return 0;
     }
 }

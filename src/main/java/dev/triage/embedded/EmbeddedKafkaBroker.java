@@ -10,10 +10,14 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -31,6 +35,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -39,7 +44,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An in-process, single-node Apache Kafka broker in KRaft combined mode (broker and controller in one
- * {@link KafkaRaftServer}). Both listeners bind to 127.0.0.1 only.
+ * {@link KafkaRaftServer}). Its listeners bind to 127.0.0.1 only: PLAINTEXT for clients (and the broker itself),
+ * CONTROLLER, and optionally {@linkplain Builder#listener secured client listeners} (SASL_PLAINTEXT, SSL with client
+ * certificates required, SASL_SSL).
  *
  * <p>The node is configured so that everything a one-node cluster can do works: the internal offsets,
  * transaction-state and share-state topics use replication factor 1 and min.insync.replicas 1, so
@@ -61,6 +68,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final int NODE_ID = 1;
+    /** What a SASL listener offers; every {@linkplain Builder#saslUser user} can log in with each. */
+    public static final List<String> SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
     private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(60);
     /** Configs the broker derives from its own options; overriding them would break formatting or binding. */
     private static final Set<String> MANAGED_CONFIGS = Set.of("process.roles", "node.id", "controller.quorum.voters",
@@ -72,11 +81,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int requestedBrokerPort;
     private final int requestedControllerPort;
     private final Map<String, String> overrides;
+    private final Set<SecurityProtocol> secureListeners;
+    private final Map<String, String> saslUsers;
+    private final TlsStores tls;
 
     private Path dataDir;
     private boolean deleteDataDirOnClose;
     private int brokerPort;
     private int controllerPort;
+    private final Map<SecurityProtocol, Integer> securePorts = new EnumMap<>(SecurityProtocol.class);
     private String clusterId;
     private KafkaRaftServer server;
     private Admin admin;
@@ -86,6 +99,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.requestedBrokerPort = builder.brokerPort;
         this.requestedControllerPort = builder.controllerPort;
         this.overrides = Map.copyOf(builder.overrides);
+        this.secureListeners = builder.secureListeners.isEmpty() ? Set.of()
+                : EnumSet.copyOf(builder.secureListeners);
+        this.saslUsers = Map.copyOf(builder.saslUsers);
+        this.tls = builder.tls;
+        for (SecurityProtocol protocol : secureListeners) {
+            if (protocol.name().startsWith("SASL") && saslUsers.isEmpty()) {
+                throw new IllegalArgumentException("a " + protocol + " listener needs at least one saslUser");
+            }
+            if (protocol.name().endsWith("SSL") && tls == null) {
+                throw new IllegalArgumentException("an " + protocol + " listener needs tls(TlsStores)");
+            }
+        }
     }
 
     /** A broker with all defaults: temp data directory, free ports. Call {@link #start()} next. */
@@ -112,14 +137,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             prepareDataDir();
             brokerPort = requestedBrokerPort != 0 ? requestedBrokerPort : freePort();
             controllerPort = requestedControllerPort != 0 ? requestedControllerPort : freePort();
+            securePorts.clear();
+            secureListeners.forEach(protocol -> securePorts.put(protocol, freePort()));
             KafkaConfig config = new KafkaConfig(serverProperties(), false);
             clusterId = formatIfNeeded();
             KafkaRaftServer raftServer = new KafkaRaftServer(config, Time.SYSTEM);
             server = raftServer;
             raftServer.startup();
             awaitReady();
-            LOG.info("Embedded Kafka broker (cluster {}) listening on {}, data in {}",
-                    clusterId, bootstrapServers(), dataDir);
+            LOG.info("Embedded Kafka broker (cluster {}) listening on {}{}, data in {}",
+                    clusterId, bootstrapServers(), securePorts.isEmpty() ? "" : " and " + securePorts, dataDir);
             return this;
         } catch (Exception e) {
             stopQuietly();
@@ -131,6 +158,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public String bootstrapServers() {
         requireRunning();
         return HOST + ":" + brokerPort;
+    }
+
+    /**
+     * {@code 127.0.0.1:PORT} of the client listener with this security protocol (PLAINTEXT or one {@linkplain
+     * Builder#listener added}). Valid once started.
+     */
+    public String bootstrapServers(SecurityProtocol protocol) {
+        requireRunning();
+        if (protocol == SecurityProtocol.PLAINTEXT) {
+            return bootstrapServers();
+        }
+        Integer port = securePorts.get(protocol);
+        if (port == null) {
+            throw new IllegalArgumentException("no " + protocol + " listener (add one with Builder.listener)");
+        }
+        return HOST + ":" + port;
     }
 
     /** Port of the client (PLAINTEXT) listener. Valid once started. */
@@ -277,10 +320,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // reopened on different ports.
         props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
-        props.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + ","
+        List<String> clientListeners = new ArrayList<>(List.of(BROKER_LISTENER + "://" + HOST + ":" + brokerPort));
+        // each secured listener is named after its protocol
+        securePorts.forEach((protocol, port) -> clientListeners.add(protocol.name() + "://" + HOST + ":" + port));
+        props.put("listeners", String.join(",", clientListeners) + ","
                 + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        props.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
-        props.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put("advertised.listeners", String.join(",", clientListeners));
+        StringBuilder protocols =
+                new StringBuilder(BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        securePorts.keySet().forEach(protocol -> protocols.append(',').append(protocol.name()).append(':')
+                .append(protocol.name()));
+        props.put("listener.security.protocol.map", protocols.toString());
         props.put("inter.broker.listener.name", BROKER_LISTENER);
         props.put("log.dirs", logDir().toString());
         props.put("metadata.log.dir", logDir().toString());
@@ -307,7 +357,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("num.recovery.threads.per.data.dir", "1");
         props.put("background.threads", "2");
         props.put("auto.create.topics.enable", "true");
+        props.putAll(securityProperties());
         props.putAll(overrides);
+        return props;
+    }
+
+    /** The secured listeners' settings: TLS stores, SASL mechanisms and the PLAIN users. */
+    private Map<String, String> securityProperties() {
+        Map<String, String> props = new LinkedHashMap<>();
+        if (tls != null && securePorts.keySet().stream().anyMatch(p -> p.name().endsWith("SSL"))) {
+            props.put("ssl.keystore.location", tls.keyStore().toAbsolutePath().toString());
+            props.put("ssl.keystore.password", tls.keyStorePassword());
+            props.put("ssl.keystore.type", TlsStores.TYPE);
+            props.put("ssl.key.password", tls.keyStorePassword());
+            props.put("ssl.truststore.location", tls.trustStore().toAbsolutePath().toString());
+            props.put("ssl.truststore.password", tls.trustStorePassword());
+            props.put("ssl.truststore.type", TlsStores.TYPE);
+            if (securePorts.containsKey(SecurityProtocol.SSL)) {
+                props.put("listener.name.ssl.ssl.client.auth", "required");
+            }
+        }
+        for (SecurityProtocol protocol : securePorts.keySet()) {
+            if (!protocol.name().startsWith("SASL")) {
+                continue;
+            }
+            String listener = "listener.name." + protocol.name().toLowerCase(Locale.ROOT) + ".";
+            props.put(listener + "sasl.enabled.mechanisms", String.join(",", SASL_MECHANISMS));
+            StringBuilder plain = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            saslUsers.forEach((user, password) -> plain.append(" user_").append(user).append("=\"")
+                    .append(password).append('"'));
+            props.put(listener + "plain.sasl.jaas.config", plain.append(';').toString());
+            // SCRAM users are the credentials written when the data directory was formatted
+            String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+            props.put(listener + "scram-sha-256.sasl.jaas.config", scram);
+            props.put(listener + "scram-sha-512.sasl.jaas.config", scram);
+        }
         return props;
     }
 
@@ -329,8 +413,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .addDirectory(logDir().toString())
                 .setMetadataLogDirectory(logDir().toString())
                 .setControllerListenerName(CONTROLLER_LISTENER)
+                .setScramArguments(scramArguments())
                 .run();
         return newClusterId;
+    }
+
+    /** {@code kafka-storage format --add-scram} arguments: every SASL user with both SCRAM mechanisms. */
+    private List<String> scramArguments() {
+        List<String> arguments = new ArrayList<>();
+        saslUsers.forEach((user, password) -> {
+            for (String mechanism : List.of("SCRAM-SHA-256", "SCRAM-SHA-512")) {
+                arguments.add(mechanism + "=[name=" + user + ",password=" + password + "]");
+            }
+        });
+        return arguments;
     }
 
     /** KafkaRaftServer.startup returns once the broker is unfenced; this confirms it answers clients. */
@@ -393,8 +489,49 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int brokerPort;
         private int controllerPort;
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private final Set<SecurityProtocol> secureListeners = EnumSet.noneOf(SecurityProtocol.class);
+        private final Map<String, String> saslUsers = new LinkedHashMap<>();
+        private TlsStores tls;
 
         private Builder() {
+        }
+
+        /**
+         * Adds a client listener with this security protocol on a free port (see
+         * {@link EmbeddedKafkaBroker#bootstrapServers(SecurityProtocol)}), beside the PLAINTEXT one: SASL_PLAINTEXT
+         * and SASL_SSL offer {@link EmbeddedKafkaBroker#SASL_MECHANISMS} to the {@linkplain #saslUser SASL users};
+         * SSL requires a client certificate signed by a CA in the {@linkplain #tls trust store} (mutual TLS);
+         * SASL_SSL does not.
+         */
+        public Builder listener(SecurityProtocol protocol) {
+            if (protocol == SecurityProtocol.PLAINTEXT) {
+                throw new IllegalArgumentException("the PLAINTEXT listener is always there");
+            }
+            secureListeners.add(protocol);
+            return this;
+        }
+
+        /**
+         * A user of the SASL listeners, for every mechanism. SCRAM credentials are written when the data directory is
+         * formatted: a {@linkplain #dataDir kept directory} keeps the SCRAM users it was first formatted with.
+         *
+         * @throws IllegalArgumentException for a name or password with characters outside {@code [A-Za-z0-9._-]}
+         */
+        public Builder saslUser(String name, String password) {
+            // they end up unescaped in a JAAS line and in kafka-storage's --add-scram syntax
+            for (String value : List.of(name, password)) {
+                if (!value.matches("[A-Za-z0-9._-]+")) {
+                    throw new IllegalArgumentException("SASL user names and passwords may only use [A-Za-z0-9._-]");
+                }
+            }
+            saslUsers.put(name, password);
+            return this;
+        }
+
+        /** The key and trust stores of the SSL and SASL_SSL listeners. */
+        public Builder tls(TlsStores stores) {
+            this.tls = Objects.requireNonNull(stores, "stores");
+            return this;
         }
 
         /**

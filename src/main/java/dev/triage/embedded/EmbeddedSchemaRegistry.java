@@ -1,6 +1,10 @@
 package dev.triage.embedded;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -10,13 +14,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A schema registry server speaking the subset of Confluent Schema Registry's REST API that Avro serdes
  * use (register, lookup, fetch by id, versions, compatibility, config, subject deletion), on the JDK's
- * HTTP server. Avro schemas only. Bound to 127.0.0.1 unless configured otherwise.
+ * HTTP server. Avro schemas only. Bound to 127.0.0.1 unless configured otherwise. Optionally with HTTP basic
+ * authentication ({@link SchemaRegistryConfig#withBasicAuth}) and over HTTPS ({@link SchemaRegistryConfig#withTls},
+ * client certificates optionally required).
  *
  * <p>Schemas live in a {@link KafkaSchemaStore} when {@link SchemaRegistryConfig#bootstrapServers()} is
  * set (ids survive restarts), otherwise in an {@link InMemorySchemaStore}.
@@ -71,8 +78,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         try {
             service = new SchemaRegistryService(store, config.defaultCompatibility());
             executor = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads());
-            HttpServer http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
-            http.createContext("/", new SchemaRegistryHttpHandler(service));
+            HttpServer http = server(new InetSocketAddress(config.host(), config.port()));
+            HttpContext context = http.createContext("/", new SchemaRegistryHttpHandler(service));
+            if (config.userInfo() != null) {
+                context.getFilters().add(new BasicAuthFilter(config.userInfo()));
+            }
             http.setExecutor(executor);
             http.start();
             server = http;
@@ -87,10 +97,28 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return this;
     }
 
-    /** {@code http://HOST:PORT} of the running server. */
+    private HttpServer server(InetSocketAddress address) throws IOException {
+        if (config.tls() == null) {
+            return HttpServer.create(address, 0);
+        }
+        HttpsServer https = HttpsServer.create(address, 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(config.tls().sslContext()) {
+            @Override
+            public void configure(HttpsParameters params) {
+                // SSLParameters, not params.setNeedClientAuth: the server follows that with setWantClientAuth(false),
+                // which turns client authentication off again
+                SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+                ssl.setNeedClientAuth(config.clientCertificates());
+                params.setSSLParameters(ssl);
+            }
+        });
+        return https;
+    }
+
+    /** {@code http://HOST:PORT} (or {@code https://}) of the running server. */
     public synchronized String url() {
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        return "http://" + host + ":" + port();
+        return (config.tls() == null ? "http" : "https") + "://" + host + ":" + port();
     }
 
     /** The bound port. */

@@ -23,6 +23,7 @@ import org.apache.kafka.common.config.ConfigException;
  * @param retries extra rounds over all URLs after the first, on connect errors, timeouts and 5xx
  * @param retryBackoff wait before the first retry; doubles each retry (capped at 10 s)
  * @param latestCacheTtl how long the client caches a subject's latest version; null means for ever
+ * @param tls the {@code schema.registry.ssl.*} stores for https:// URLs; null for the JVM's defaults
  * @see #maxBlock()
  */
 public record RegistryConfig(
@@ -34,7 +35,8 @@ public record RegistryConfig(
         Duration requestTimeout,
         int retries,
         Duration retryBackoff,
-        Duration latestCacheTtl) {
+        Duration latestCacheTtl,
+        RegistryTls tls) {
 
     public static final String URL = "schema.registry.url";
     public static final String CREDENTIALS_SOURCE = "basic.auth.credentials.source";
@@ -126,7 +128,8 @@ public record RegistryConfig(
                 Duration.ofMillis(number(configs, REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT.toMillis())),
                 Math.toIntExact(number(configs, RETRIES, DEFAULT_RETRIES)),
                 Duration.ofMillis(number(configs, RETRY_BACKOFF_MS, DEFAULT_RETRY_BACKOFF.toMillis())),
-                ttlSec < 0 ? null : Duration.ofSeconds(ttlSec));
+                ttlSec < 0 ? null : Duration.ofSeconds(ttlSec),
+                RegistryTls.fromMap(configs));
     }
 
     /** True when this selects the in-memory registry. */
@@ -166,7 +169,7 @@ public record RegistryConfig(
     /** A copy with different retry settings. */
     public RegistryConfig withRetries(int newRetries, Duration newBackoff) {
         return new RegistryConfig(urls, credentialsSource, userInfo, autoRegisterSchemas, useLatestVersion,
-                requestTimeout, newRetries, newBackoff, latestCacheTtl);
+                requestTimeout, newRetries, newBackoff, latestCacheTtl, tls);
     }
 
     /** Never shows the password (neither {@code basic.auth.user.info} nor one inside a URL). */
@@ -180,7 +183,8 @@ public record RegistryConfig(
                 + ", requestTimeout=" + requestTimeout
                 + ", retries=" + retries
                 + ", retryBackoff=" + retryBackoff
-                + ", latestCacheTtl=" + (latestCacheTtl == null ? "forever" : latestCacheTtl) + "]";
+                + ", latestCacheTtl=" + (latestCacheTtl == null ? "forever" : latestCacheTtl)
+                + (tls == null ? "" : ", tls=" + tls) + "]";
     }
 
     /** {@code http://user:pw@host:8081/} becomes {@code http://host:8081}. */

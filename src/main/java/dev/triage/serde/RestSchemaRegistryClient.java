@@ -89,11 +89,14 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         this.displayUrls = endpoints.stream().map(Endpoint::url).collect(Collectors.joining(","));
         this.requestTimeoutNanos = config.requestTimeout().toNanos();
         this.maxBlockNanos = config.maxBlock().toNanos();
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (config.tls() != null) {
+            http.sslContext(config.tls().sslContext());
+        }
+        this.http = http.build();
     }
 
     public RegistryConfig config() {

@@ -10,16 +10,17 @@ import java.util.Map;
  * Picks the client for a config: the shared in-memory one for {@code mock://<scope>}, else the REST client.
  *
  * <p>Serdes use {@link #shared}: one REST client (one {@link java.net.http.HttpClient}, one schema and id cache)
- * per distinct registry connection (URLs, credentials, timeout and retries) in the process, however many serdes,
- * tasks and exception handlers Kafka Streams configures. A shared client lives as long as something uses it.
+ * per distinct registry connection (URLs, credentials, TLS stores, timeout and retries) in the process, however many
+ * serdes, tasks and exception handlers Kafka Streams configures. A shared client lives as long as something uses it.
  */
 public final class SchemaRegistryClients {
     /** What a REST client's behaviour depends on; the serializer options are per serde. */
     private record Connection(List<String> urls, RegistryConfig.CredentialsSource credentialsSource,
-                              String userInfo, Duration requestTimeout, int retries, Duration retryBackoff) {
+                              String userInfo, Duration requestTimeout, int retries, Duration retryBackoff,
+                              RegistryTls tls) {
         static Connection of(RegistryConfig c) {
             return new Connection(c.urls(), c.credentialsSource(), c.userInfo(), c.requestTimeout(), c.retries(),
-                    c.retryBackoff());
+                    c.retryBackoff(), c.tls());
         }
 
         @Override
@@ -41,7 +42,7 @@ public final class SchemaRegistryClients {
 
     /**
      * The process's client for this registry connection: the same instance for every config with the same URLs,
-     * credentials, request timeout and retry settings, for as long as any serde holds it.
+     * credentials, TLS stores, request timeout and retry settings, for as long as any serde holds it.
      */
     public static SchemaRegistryClient shared(RegistryConfig config) {
         if (config.isMock()) {
