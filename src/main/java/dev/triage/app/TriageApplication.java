@@ -39,6 +39,7 @@ public final class TriageApplication implements AutoCloseable {
     private final String model;
     private final PrometheusMetrics metrics;
     private final InferenceEngine engine;
+    private final ModelWatcher modelWatcher;
     private final ScheduledExecutorService engineReport;
     private final ClusterWatch clusterWatch;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -73,6 +74,7 @@ public final class TriageApplication implements AutoCloseable {
             inference = engine;
             log.info("inference engine: {}", engine.settings());
         }
+        this.modelWatcher = watchModel(config, model, engine, metrics.meters());
         this.engineReport = engine == null ? null : reportEvery(ENGINE_REPORT_PERIOD, engine);
         this.streams = new KafkaStreams(TriageTopology.build(config, topics, model, inference, clusterWatch,
                 metrics.meters()), props);
@@ -106,6 +108,24 @@ public final class TriageApplication implements AutoCloseable {
         });
     }
 
+    /**
+     * Hot swap of a bundle-backed model served by the engine; null when it is off (triage.model.reload.interval.ms=0),
+     * records are scored directly, or the model is not a bundle.
+     */
+    private static ModelWatcher watchModel(TriageConfig config, ModelService model, InferenceEngine engine,
+                                           TriageMeters meters) {
+        long interval = config.getLong(TriageConfig.MODEL_RELOAD_INTERVAL_MS);
+        if (interval == 0 || engine == null || !(model instanceof BundleModelService)) {
+            return null;
+        }
+        // Long enough for every post open at the swap to close: window + grace, and the wall-clock close of a
+        // quiet partition, with room for a post whose events were read a little apart.
+        Duration transition = config.joinWindow().plus(config.joinGrace()).multipliedBy(2)
+                .plus(config.joinIdleClose());
+        return ModelWatcher.start(BundleModelService.modelDirectory(config.getString(TriageConfig.MODEL_DIR)),
+                () -> BundleModelService.load(config), engine, meters, Duration.ofMillis(interval), transition);
+    }
+
     /** Batching must pay: the batch fill says whether it does, so it is in the log, once a period. */
     private static ScheduledExecutorService reportEvery(Duration period, InferenceEngine engine) {
         ScheduledExecutorService report = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -134,6 +154,7 @@ public final class TriageApplication implements AutoCloseable {
         if (failure != null) {
             return Health.down(failure, state.name(), model);
         }
+        String model = engine == null ? this.model : engine.model().name() + " " + engine.model().version();
         if (state != KafkaStreams.State.RUNNING) {
             return Health.down("Kafka Streams is " + state, state.name(), model);
         }
@@ -188,6 +209,9 @@ public final class TriageApplication implements AutoCloseable {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
         clusterWatch.close();
+        if (modelWatcher != null) {
+            modelWatcher.close();
+        }
         if (engine != null) {
             engineReport.shutdownNow();
             engine.stats().forEach(s -> log.info("engine {}", s.summary()));

@@ -37,6 +37,7 @@ public final class TriageConfig extends AbstractConfig {
     public static final String MODEL_DIR = "triage.model.dir";
     public static final String MODEL_DEVICE = "triage.model.device";
     public static final String MODEL_THREADS = "triage.model.threads";
+    public static final String MODEL_RELOAD_INTERVAL_MS = "triage.model.reload.interval.ms";
 
     public static final String BATCH_SIZE = "triage.batch.size";
     public static final String BATCH_LINGER_MS = "triage.batch.linger.ms";
@@ -85,6 +86,9 @@ public final class TriageConfig extends AbstractConfig {
             .define(MODEL_THREADS, Type.INT, 1, between(1, 256), MEDIUM,
                     "libtorch intra-op threads (ai.djl.pytorch.num_threads): one process-wide setting, fixed when "
                             + "the engine starts, that every stream thread's predictors use.")
+            .define(MODEL_RELOAD_INTERVAL_MS, Type.LONG, 10_000L, between(0, 86_400_000), MEDIUM,
+                    "How often triage.model.dir is checked for a new bundle, which is then loaded, validated and "
+                            + "swapped in without a restart (the inference engine only); 0 turns hot swap off.")
             .define(BATCH_SIZE, Type.INT, 32, between(1, 4096), HIGH,
                     "Largest batch the inference engine runs through an encoder or the fusion head. Requests "
                             + "from every task and stream thread share the batches.")

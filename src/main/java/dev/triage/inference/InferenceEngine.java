@@ -52,7 +52,7 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
         for (Modality m : Modality.values()) {
             decoding.put(m, new AtomicInteger());
         }
-        this.current = new Generation(model);
+        this.current = new Generation(model, false);
         served.put(model.contentHash(), model);
         this.decodePool = Executors.newFixedThreadPool(settings.decodeThreads(), daemon("triage-decode-"));
     }
@@ -74,9 +74,12 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
         final Map<Modality, DynamicBatcher<ByteBuffer>> encoders = new EnumMap<>(Modality.class);
         final DynamicBatcher<ModuleCalls.FusionRow> fusion;
         final Outstanding outstanding = new Outstanding();
+        /** Whether the engine closes the model with its batchers: a model handed to {@link #swap}, not the first. */
+        final boolean owned;
 
-        Generation(ModelService model) {
+        Generation(ModelService model, boolean owned) {
             this.model = model;
+            this.owned = owned;
             this.hash = model.contentHash();
             for (Modality m : Modality.values()) {
                 ByteBuffer probe = ModuleCalls.probeInput(model, m);
@@ -99,6 +102,9 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
         void close() {
             encoders.values().forEach(DynamicBatcher::close);
             fusion.close();
+            if (owned) {
+                model.close();
+            }
         }
     }
 
@@ -127,7 +133,7 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
     }
 
     /**
-     * Serves {@code next} from now on. The generation it replaces stays loaded (posts begun under it are fused by
+     * Serves {@code next} from now on, and closes it when it is unloaded. The generation it replaces stays loaded (posts begun under it are fused by
      * it) and, for {@code transition}, encodes every input too; the one before that is unloaded once its queued
      * requests are answered. Batches already formed finish on the model they started with.
      *
@@ -140,7 +146,7 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
                     + Duration.ofNanos(transitionEndsNanos - now).toMillis() + " ms");
         }
         Generation retired = previous;
-        Generation incoming = new Generation(next);
+        Generation incoming = new Generation(next, true);
         served.put(next.contentHash(), next);
         previous = current;
         transitionEndsNanos = now + transition.toNanos();
