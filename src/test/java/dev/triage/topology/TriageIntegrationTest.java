@@ -19,6 +19,7 @@ import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.embedded.EmbeddedSchemaRegistry;
 import dev.triage.ops.OpsServer;
 import dev.triage.testing.EmbeddedKafkaExtension;
+import dev.triage.testing.PrometheusServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -127,6 +128,18 @@ class TriageIntegrationTest {
                         .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toSet());
                 assertThat(served).containsAll(plotted);
             });
+            // And a real Prometheus scrapes it and answers a query.
+            if (PrometheusServer.installed()) {
+                try (PrometheusServer prometheus = PrometheusServer.scraping("127.0.0.1:" + http.port(),
+                        state.resolve("prometheus"))) {
+                    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(prometheus.query(
+                            "sum(triage_posts_scored_total{application=\"triage-it\"})").orElse(-1))
+                            .isGreaterThanOrEqualTo(POSTS));
+                }
+            } else {
+                System.err.println("TriageIntegrationTest: skipping the Prometheus scrape: " + PrometheusServer.BINARY
+                        + " is missing (apt-get install prometheus; .ci/run installs it)");
+            }
         }
 
         // Replaying the same input topics into a fresh application id gives the same predictions.
