@@ -121,8 +121,7 @@ public final class TriageTopology {
                 .branch((key, result) -> result.isSuccess(), Branched.as("ok"))
                 .defaultBranch(Branched.as("failed"));
         branches.get(step + "-failed")
-                .mapValues(Result::failure, Named.as(step + "-dead-letter"))
-                .peek((id, letter) -> meters.deadLetter(letter), Named.as(step + "-dead-letter-count"))
+                .processValues(() -> new DeadLetterStep<V>(meters), Named.as(step + "-dead-letter"))
                 .to(topics.deadLetters().name(), topics.deadLetters().produced());
         return branches.get(step + "-ok").mapValues(Result::value, Named.as(step + "-value"));
     }
