@@ -32,6 +32,7 @@ import org.apache.kafka.streams.state.Stores;
  *        inference engine: decoding pool, one dynamic batcher per module (shared by every task)
  *   every step's failures ─ dead letters
  * </pre>
+ * Each step runs with its record named in the logging MDC ({@link WithLogContext}).
  */
 public final class TriageTopology {
     public static final String ENCODE = "encode";
@@ -82,17 +83,17 @@ public final class TriageTopology {
                 EventAdapter.image(topics.image().valueSerde().deserializer(), model, limits),
                 EventAdapter.audio(topics.audio().valueSerde().deserializer(), model, limits));
         KStream<String, Result<Embedding>> embeddings = events.process(
-                () -> new EncodeProcessor(adapters, inference, ENCODE_BUFFER, config),
+                WithLogContext.wrap(() -> new EncodeProcessor(adapters, inference, ENCODE_BUFFER, config)),
                 Named.as(ENCODE), ENCODE_BUFFER);
 
         KStream<String, Result<PostState>> posts = successes(embeddings, topics, ENCODE, meters).process(
-                () -> new PostAssembler(POSTS, POST_TIMERS, config.joinWindow(), config.joinGrace(),
-                        config.joinIdleClose(), clusterLastUnreachableMs, meters),
+                WithLogContext.wrap(() -> new PostAssembler(POSTS, POST_TIMERS, config.joinWindow(),
+                        config.joinGrace(), config.joinIdleClose(), clusterLastUnreachableMs, meters)),
                 Named.as(ASSEMBLE), POSTS, POST_TIMERS);
 
         String instanceId = config.instanceId();
         KStream<String, Result<Prediction>> predictions = successes(posts, topics, ASSEMBLE, meters).process(
-                () -> new FusionProcessor(model, inference, FUSE_BUFFER, config, instanceId),
+                WithLogContext.wrap(() -> new FusionProcessor(model, inference, FUSE_BUFFER, config, instanceId)),
                 Named.as(FUSE), FUSE_BUFFER);
 
         successes(predictions, topics, FUSE, meters)
