@@ -1,6 +1,7 @@
 package dev.triage.cli;
 
 import dev.triage.config.TriageConfig;
+import dev.triage.ops.LogFormat;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -10,7 +11,10 @@ import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Option;
 
-/** {@code --config FILE} and {@code -D key=value}: properties file, then environment, then the command line. */
+/**
+ * {@code --config FILE} and {@code -D key=value}: properties file, then environment, then the command line. Loading
+ * also switches the log format ({@code triage.log.format}).
+ */
 final class ConfigOptions {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Properties file (Kafka Streams, client, schema.registry.* and triage.* keys). "
@@ -40,11 +44,13 @@ final class ConfigOptions {
         }
         Map<String, String> env = new LinkedHashMap<>(System.getenv());
         TriageConfig fromFileAndEnv = TriageConfig.load(props, env);
-        if (overrides.isEmpty()) {
-            return fromFileAndEnv;
+        TriageConfig config = fromFileAndEnv;
+        if (!overrides.isEmpty()) {
+            Map<String, Object> all = new LinkedHashMap<>(fromFileAndEnv.all());
+            all.putAll(overrides);
+            config = TriageConfig.of(all);
         }
-        Map<String, Object> all = new LinkedHashMap<>(fromFileAndEnv.all());
-        all.putAll(overrides);
-        return TriageConfig.of(all);
+        LogFormat.of(config).apply();
+        return config;
     }
 }

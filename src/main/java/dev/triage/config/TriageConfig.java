@@ -65,6 +65,7 @@ public final class TriageConfig extends AbstractConfig {
     public static final String RESTARTS_WINDOW_MS = "triage.restarts.window.ms";
     public static final String HTTP_PORT = "triage.http.port";
     public static final String HTTP_HOST = "triage.http.host";
+    public static final String LOG_FORMAT = "triage.log.format";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(TOPIC_PREFIX, Type.STRING, "", MEDIUM,
@@ -160,7 +161,11 @@ public final class TriageConfig extends AbstractConfig {
                             + "triage.restarts.window.ms; each replaces the thread, which retries from the last commit. "
                             + "One more stops Triage with exit code 1 and the cause.")
             .define(RESTARTS_WINDOW_MS, Type.LONG, 600_000L, atLeast(1), LOW,
-                    "The period over which triage.restarts.max is counted.");
+                    "The period over which triage.restarts.max is counted.")
+            .define(LOG_FORMAT, Type.STRING, "text", in("text", "json"), MEDIUM,
+                    "Log lines on stderr: 'text' for people, 'json' for log collectors (one JSON object per line, "
+                            + "with the record being handled as mdc.correlationId, mdc.topic, mdc.partition and "
+                            + "mdc.offset). The level is set by $TRIAGE_LOG_LEVEL.");
 
     /** What Triage sets on Kafka Streams unless the user did. */
     static final Map<String, Object> STREAMS_DEFAULTS = Map.of(

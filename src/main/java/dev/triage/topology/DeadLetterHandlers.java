@@ -7,10 +7,11 @@ import dev.triage.ops.TriageMeters;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the three Kafka Streams exception handlers share: turning an error and the record's coordinates into a
@@ -20,8 +21,6 @@ import org.slf4j.LoggerFactory;
  * the registry.
  */
 final class DeadLetterHandlers {
-    private static final Logger log = LoggerFactory.getLogger(DeadLetterHandlers.class);
-
     private String topic;
     private String applicationId;
     private Serde<DeadLetter> serde;
@@ -48,8 +47,10 @@ final class DeadLetterHandlers {
         DeadLetter letter = DeadLetters.of(DeadLetters.source(context.topic(), context.partition(), context.offset(),
                 key, value), null, stage, error, applicationId, System.currentTimeMillis());
         meters.deadLetter(letter);
-        log.warn("dead letter ({}) for {}-{}@{}: {}", stage, context.topic(), context.partition(), context.offset(),
-                letter.getMessage());
-        return List.of(new ProducerRecord<>(topic, null, key, serde.serializer().serialize(topic, letter)));
+        DeadLetterLog.record(letter);
+        // Like Kafka Streams' own dead letters: the original record's headers, then the error's.
+        Headers headers = new RecordHeaders(context.headers() == null ? new Header[0] : context.headers().toArray());
+        DeadLetterHeaders.write(headers, letter, DeadLetterHeaders.stackTraceOf(error));
+        return List.of(new ProducerRecord<>(topic, null, key, serde.serializer().serialize(topic, letter), headers));
     }
 }

@@ -18,6 +18,11 @@ public final class StreamsSettings {
                 DeadLetterProcessingHandler.class.getName());
         props.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterProductionHandler.class.getName());
+        // Triage has no global stores, so this changes nothing but the warning each StreamsConfig logs without it
+        // (Kafka 5.0 makes it the default). The partition assignor builds one from the main consumer's settings.
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        props.putIfAbsent(StreamsConfig.mainConsumerPrefix(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
         return props;
     }
 }

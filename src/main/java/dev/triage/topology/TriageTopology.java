@@ -32,6 +32,7 @@ import org.apache.kafka.streams.state.Stores;
  *        inference engine: decoding pool, one dynamic batcher per module (shared by every task)
  *   every step's failures ─ dead letters
  * </pre>
+ * Each step runs with its record named in the logging MDC ({@link WithLogContext}).
  */
 public final class TriageTopology {
     public static final String ENCODE = "encode";
@@ -82,17 +83,18 @@ public final class TriageTopology {
                 EventAdapter.image(topics.image().valueSerde().deserializer(), model, limits),
                 EventAdapter.audio(topics.audio().valueSerde().deserializer(), model, limits));
         KStream<String, Result<Embedding>> embeddings = events.process(
-                () -> new EncodeProcessor(adapters, inference, ENCODE_BUFFER, config),
+                WithLogContext.wrap(() -> new EncodeProcessor(adapters, inference, ENCODE_BUFFER, config)),
                 Named.as(ENCODE), ENCODE_BUFFER);
 
         KStream<String, Result<PostState>> posts = successes(embeddings, topics, ENCODE, meters).process(
-                () -> new PostAssembler(POSTS, POST_TIMERS, config.joinWindow(), config.joinGrace(),
-                        config.joinIdleClose(), clusterLastUnreachableMs, meters),
+                WithLogContext.wrap(() -> new PostAssembler(POSTS, POST_TIMERS, config.joinWindow(),
+                        config.joinGrace(), config.joinIdleClose(), clusterLastUnreachableMs, meters)),
                 Named.as(ASSEMBLE), POSTS, POST_TIMERS);
 
         String instanceId = config.instanceId();
         KStream<String, Result<Prediction>> predictions = successes(posts, topics, ASSEMBLE, meters).process(
-                () -> new FusionProcessor(model, inference, FUSE_BUFFER, config, instanceId, meters),
+                WithLogContext.wrap(() -> new FusionProcessor(model, inference, FUSE_BUFFER, config, instanceId,
+                        meters)),
                 Named.as(FUSE), FUSE_BUFFER);
 
         successes(predictions, topics, FUSE, meters)
@@ -121,8 +123,7 @@ public final class TriageTopology {
                 .branch((key, result) -> result.isSuccess(), Branched.as("ok"))
                 .defaultBranch(Branched.as("failed"));
         branches.get(step + "-failed")
-                .mapValues(Result::failure, Named.as(step + "-dead-letter"))
-                .peek((id, letter) -> meters.deadLetter(letter), Named.as(step + "-dead-letter-count"))
+                .processValues(() -> new DeadLetterStep<V>(meters), Named.as(step + "-dead-letter"))
                 .to(topics.deadLetters().name(), topics.deadLetters().produced());
         return branches.get(step + "-ok").mapValues(Result::value, Named.as(step + "-value"));
     }

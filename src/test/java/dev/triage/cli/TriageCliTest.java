@@ -2,11 +2,16 @@ package dev.triage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.core.OutputStreamAppender;
+import dev.triage.ops.LogFormat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 class TriageCliTest {
@@ -48,6 +53,26 @@ class TriageCliTest {
         String[] lines = err.toString().strip().split("\n");
         assertThat(lines).hasSize(1);
         assertThat(lines[0]).startsWith("triage: ").contains("triage.batch.size");
+    }
+
+    @Test
+    void theLogFormatIsChosenAtStartTextOrJsonAndNothingElse() {
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        try {
+            assertThat(run("config", "--effective", "-D", "triage.log.format=json")).isZero();
+            assertThat(out.toString()).contains("triage.log.format=json");
+            assertThat(((OutputStreamAppender<?>) root.getAppender("STDERR")).getEncoder())
+                    .isInstanceOf(JsonEncoder.class);
+        } finally {
+            LogFormat.TEXT.apply();
+        }
+        assertThat(((OutputStreamAppender<?>) root.getAppender("STDERR")).getEncoder())
+                .isNotInstanceOf(JsonEncoder.class);
+
+        assertThat(run("config", "--effective", "-D", "triage.log.format=xml")).isEqualTo(1);
+        String[] lines = err.toString().strip().split("\n");
+        assertThat(lines).hasSize(1);
+        assertThat(lines[0]).startsWith("triage: ").contains("triage.log.format").contains("xml");
     }
 
     @Test

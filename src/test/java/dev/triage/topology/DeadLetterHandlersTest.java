@@ -33,6 +33,10 @@ class DeadLetterHandlersTest {
     private final Topics topics = Topics.from(TriageConfig.of(configs));
 
     private static ErrorHandlerContext context(String node) {
+        return context(node, new RecordHeaders());
+    }
+
+    private static ErrorHandlerContext context(String node, Headers original) {
         return new ErrorHandlerContext() {
             public String topic() {
                 return "t.posts.image";
@@ -47,7 +51,7 @@ class DeadLetterHandlersTest {
             }
 
             public Headers headers() {
-                return new RecordHeaders();
+                return original;
             }
 
             public String processorNodeId() {
@@ -141,6 +145,38 @@ class DeadLetterHandlersTest {
         assertThat(d.getValue()).isEqualTo(ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 9}));
         assertThat(meters.registry().get("triage.dead.letters").tag("stage", "JOIN").tag("reason", "LATE_EVENT")
                 .counter().count()).as("counted for /metrics").isEqualTo(1);
+    }
+
+    @Test
+    void aHandlersDeadLetterCarriesTheOriginalHeadersAndKafkaStreamsErrorHeaders() {
+        DeadLetterProcessingHandler processing = new DeadLetterProcessingHandler();
+        processing.configure(configs);
+        DeadLetterProductionHandler production = new DeadLetterProductionHandler();
+        production.configure(configs);
+        Headers original = new RecordHeaders().add("trace", "t-1".getBytes());
+
+        ProducerRecord<byte[], byte[]> late = processing.handleError(context(TriageTopology.ASSEMBLE, original),
+                new Record<>("p1", "x", 0L), new LateEventException("late")).deadLetterQueueRecords().get(0);
+        ProducerRecord<byte[], byte[]> tooLarge = production.handleError(context("sink", original),
+                new ProducerRecord<>("t.posts.predictions", "p1".getBytes(), new byte[10]),
+                new RecordTooLargeException("too large")).deadLetterQueueRecords().get(0);
+
+        for (ProducerRecord<byte[], byte[]> record : List.of(late, tooLarge)) {
+            DeadLetter letter = read(record);
+            Headers headers = record.headers();
+            assertThat(DeadLetterHeadersTest.header(headers, "trace")).isEqualTo("t-1");
+            assertThat(DeadLetterHeadersTest.header(headers, DeadLetterHeaders.EXCEPTION))
+                    .isEqualTo(letter.getErrorClass());
+            assertThat(DeadLetterHeadersTest.header(headers, DeadLetterHeaders.MESSAGE))
+                    .isEqualTo(letter.getMessage());
+            assertThat(DeadLetterHeadersTest.header(headers, DeadLetterHeaders.TOPIC)).isEqualTo("t.posts.image");
+            assertThat(DeadLetterHeadersTest.header(headers, DeadLetterHeaders.PARTITION)).isEqualTo("2");
+            assertThat(DeadLetterHeadersTest.header(headers, DeadLetterHeaders.OFFSET)).isEqualTo("41");
+            assertThat(DeadLetterHeadersTest.header(headers, DeadLetterHeaders.STACKTRACE))
+                    .startsWith(letter.getErrorClass() + ": " + letter.getMessage());
+        }
+        assertThat(read(late).getErrorClass()).isEqualTo(LateEventException.class.getName());
+        assertThat(read(tooLarge).getErrorClass()).isEqualTo(RecordTooLargeException.class.getName());
     }
 
     @Test
