@@ -47,13 +47,7 @@ public final class HuggingFaceTextTokenizer implements Tokenizer, AutoCloseable 
 
     @Override
     public long[] tokenize(String text) throws DecodeException {
-        if (text == null || text.isEmpty()) {
-            throw new DecodeException(Modality.TEXT, DecodeException.Reason.EMPTY, "text is empty");
-        }
-        if (text.length() > maxTextChars) {
-            throw new DecodeException(Modality.TEXT, DecodeException.Reason.TOO_LARGE, "text of " + text.length()
-                    + " chars exceeds " + DecodeLimits.TEXT_MAX_CHARS + "=" + maxTextChars);
-        }
+        Tokenizer.checkText(text, maxTextChars);
         Encoding encoding = tokenizer.encode(text);
         long[] ids = encoding.getIds();
         long[] special = encoding.getSpecialTokenMask();

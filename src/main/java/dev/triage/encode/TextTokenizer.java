@@ -84,13 +84,7 @@ public final class TextTokenizer implements Tokenizer {
     /** Token ids of {@code text}, exactly {@code maxTokens} long, right-padded with 0. */
     @Override
     public long[] tokenize(String text) throws DecodeException {
-        if (text == null || text.isEmpty()) {
-            throw new DecodeException(Modality.TEXT, DecodeException.Reason.EMPTY, "text is empty");
-        }
-        if (text.length() > maxTextChars) {
-            throw new DecodeException(Modality.TEXT, DecodeException.Reason.TOO_LARGE, "text of " + text.length()
-                    + " chars exceeds " + DecodeLimits.TEXT_MAX_CHARS + "=" + maxTextChars);
-        }
+        Tokenizer.checkText(text, maxTextChars);
         List<String> words = words(Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT));
         if (words.isEmpty()) {
             throw new DecodeException(Modality.TEXT, DecodeException.Reason.EMPTY,
