@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Triage's own meters: what it scored and dead-lettered, what the join saw, and what the inference engine did.
@@ -39,6 +40,7 @@ public final class TriageMeters implements EngineMetrics {
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> batchSizes = new ConcurrentHashMap<>();
     private Gauge servingInfo;
+    private final Map<String, AtomicLong> joinPosts = new ConcurrentHashMap<>();
 
     public TriageMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -47,6 +49,9 @@ public final class TriageMeters implements EngineMetrics {
         this.ingestToPrediction = Timer.builder("triage.ingest.to.prediction")
                 .description("From the first event of a post read by Triage to its prediction")
                 .serviceLevelObjectives(LATENCY_SLOS).register(registry);
+        Gauge.builder("triage.join.posts", joinPosts, m -> m.values().stream().mapToLong(AtomicLong::get).sum())
+                .description("Posts the join holds: open, or scored and remembered for latecomers (every task)")
+                .register(registry);
         // Series known in advance start at 0, so a rate() over them is defined before the first one happens.
         for (Modality m : Modality.values()) {
             partial(m);
@@ -145,6 +150,16 @@ public final class TriageMeters implements EngineMetrics {
         }
         servingInfo = Gauge.builder("triage.model.info", () -> 1).description("The model this process serves (value 1)")
                 .tags("name", name, "version", version, "hash", contentHash).register(registry);
+    }
+
+    /** Where the join task {@code taskId} keeps its count of held posts up to date (on its stream thread). */
+    public AtomicLong joinPosts(String taskId) {
+        return joinPosts.computeIfAbsent(taskId, t -> new AtomicLong());
+    }
+
+    /** The task is closed (or moved to another instance): its posts no longer count here. */
+    public void forgetJoinPosts(String taskId) {
+        joinPosts.remove(taskId);
     }
 
     /** The engine's requests in flight and each module's queue length, read when scraped. */

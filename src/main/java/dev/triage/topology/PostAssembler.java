@@ -59,6 +59,7 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     private KeyValueStore<String, PostState> posts;
     private KeyValueStore<String, String> timers;
     private final TriageMeters meters;
+    private java.util.concurrent.atomic.AtomicLong heldPosts;
     private long observedTime;
     private long lastRecordWallMs;
 
@@ -81,6 +82,8 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
         this.lastRecordWallMs = context.currentSystemTimeMs();
         String stored = timers.get(STREAM_TIME_KEY);
         this.observedTime = stored == null ? Long.MIN_VALUE : Long.parseLong(stored);
+        this.heldPosts = meters.joinPosts(context.taskId().toString());
+        heldPosts.set(posts.approximateNumEntries());
         context.schedule(Punctuators.interval(idleClose), PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
     }
 
@@ -182,6 +185,7 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
      * partition, and the rest of a post arrives once the broker is back.
      */
     private void closeIdle(long nowWallMs) {
+        heldPosts.set(posts.approximateNumEntries()); // read here, on the stream thread, for /metrics
         long idleMs = nowWallMs - Math.max(lastRecordWallMs, clusterLastUnreachableMs.getAsLong());
         if (idleMs >= idleClose.toMillis() && observedTime != Long.MIN_VALUE) {
             closeDue(observedTime + idleMs, IDLE_CLOSED, false);
@@ -264,5 +268,12 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
 
     private static PostState copy(PostState post) {
         return PostState.newBuilder(post).build();
+    }
+
+    @Override
+    public void close() {
+        if (context != null) {
+            meters.forgetJoinPosts(context.taskId().toString());
+        }
     }
 }

@@ -63,5 +63,7 @@ class TopologyMetersTest {
         assertThat(meters.get("triage.engine.batch.size").tag("module", "text-encoder").summary().totalAmount())
                 .isGreaterThanOrEqualTo(5);
         assertThat(meters.get("triage.decode").tag("modality", "audio").timer().count()).isEqualTo(1);
+        // The scored posts are remembered for latecomers until stream time passes them, p4 and p5 are still open.
+        assertThat(meters.get("triage.join.posts").gauge().value()).isGreaterThanOrEqualTo(2);
     }
 }
