@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -125,17 +128,17 @@ final class ModelWatcher implements AutoCloseable {
 
     /** Why {@code next} cannot replace {@code running} without a restart, or null if it can. */
     static String incompatibility(ModelService running, ModelService next) {
-        if (!running.textContract().equals(next.textContract())) {
-            return "its text input contract " + next.textContract() + " differs from " + running.textContract()
-                    + " (the decoders are built at start: restart to change it)";
-        }
-        if (!running.imageContract().equals(next.imageContract())) {
-            return "its image input contract " + next.imageContract() + " differs from " + running.imageContract()
-                    + " (the decoders are built at start: restart to change it)";
-        }
-        if (!running.audioContract().equals(next.audioContract())) {
-            return "its audio input contract " + next.audioContract() + " differs from " + running.audioContract()
-                    + " (the decoders are built at start: restart to change it)";
+        Map<String, Function<ModelService, Object>> contracts = new LinkedHashMap<>();
+        contracts.put("text", ModelService::textContract);
+        contracts.put("image", ModelService::imageContract);
+        contracts.put("audio", ModelService::audioContract);
+        for (Map.Entry<String, Function<ModelService, Object>> c : contracts.entrySet()) {
+            Object now = c.getValue().apply(running);
+            Object then = c.getValue().apply(next);
+            if (!now.equals(then)) {
+                return "its " + c.getKey() + " input contract " + then + " differs from " + now
+                        + " (the decoders are built at start: restart to change it)";
+            }
         }
         return null;
     }

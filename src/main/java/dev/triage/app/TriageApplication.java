@@ -151,10 +151,10 @@ public final class TriageApplication implements AutoCloseable {
     /** Ready when Kafka Streams is RUNNING (tasks assigned, restored) with the model loaded; why not otherwise. */
     public Health readiness() {
         KafkaStreams.State state = streams.state();
+        String model = engine == null ? this.model : engine.model().name() + " " + engine.model().version();
         if (failure != null) {
             return Health.down(failure, state.name(), model);
         }
-        String model = engine == null ? this.model : engine.model().name() + " " + engine.model().version();
         if (state != KafkaStreams.State.RUNNING) {
             return Health.down("Kafka Streams is " + state, state.name(), model);
         }

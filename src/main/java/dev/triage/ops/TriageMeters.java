@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +38,10 @@ public final class TriageMeters implements EngineMetrics {
     private final Counter scored;
     private final Timer ingestToPrediction;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    /** Per module or modality: looked up on every request, so keyed by the tag value alone. */
+    private final Map<String, Timer> queueWaits = new ConcurrentHashMap<>();
+    private final Map<String, Timer> inferenceTimes = new ConcurrentHashMap<>();
+    private final Map<Modality, Timer> decodeTimes = new EnumMap<>(Modality.class);
     private final Map<String, DistributionSummary> batchSizes = new ConcurrentHashMap<>();
     private Gauge servingInfo;
     private final Map<String, AtomicLong> joinPosts = new ConcurrentHashMap<>();
@@ -54,6 +58,7 @@ public final class TriageMeters implements EngineMetrics {
                 .register(registry);
         // Series known in advance start at 0, so a rate() over them is defined before the first one happens.
         for (Modality m : Modality.values()) {
+            decodeTimes.put(m, timer("triage.decode", "Time to decode and preprocess a payload", "modality", lower(m)));
             partial(m);
             late(m);
             duplicate(m);
@@ -124,8 +129,8 @@ public final class TriageMeters implements EngineMetrics {
 
     @Override
     public void queueWait(String module, long nanos) {
-        timer("triage.engine.queue.wait", "Time a request waited in its module's queue", "module", module)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        queueWaits.computeIfAbsent(module, m -> timer("triage.engine.queue.wait",
+                "Time a request waited in its module's queue", "module", m)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -133,14 +138,13 @@ public final class TriageMeters implements EngineMetrics {
         batchSizes.computeIfAbsent(module, m -> DistributionSummary.builder("triage.engine.batch.size")
                 .description("Requests per batch the module ran").tag("module", m)
                 .serviceLevelObjectives(BATCH_SLOS).register(registry)).record(size);
-        timer("triage.engine.inference", "Time the module took to run a batch", "module", module)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        inferenceTimes.computeIfAbsent(module, m -> timer("triage.engine.inference",
+                "Time the module took to run a batch", "module", m)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void decoded(Modality modality, long nanos) {
-        timer("triage.decode", "Time to decode and preprocess a payload", "modality", lower(modality))
-                .record(nanos, TimeUnit.NANOSECONDS);
+        decodeTimes.get(modality).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** {@code triage_model_info{name, version, hash} 1}: which model this process serves. */
@@ -178,8 +182,8 @@ public final class TriageMeters implements EngineMetrics {
     }
 
     private Timer timer(String name, String description, String tagKey, String tagValue) {
-        return timers.computeIfAbsent(name + '|' + tagValue, k -> Timer.builder(name).description(description)
-                .tag(tagKey, tagValue).serviceLevelObjectives(STEP_SLOS).register(registry));
+        return Timer.builder(name).description(description).tag(tagKey, tagValue).serviceLevelObjectives(STEP_SLOS)
+                .register(registry);
     }
 
     private static String key(String name, String... tags) {

@@ -28,14 +28,12 @@ import org.apache.kafka.streams.processor.api.Record;
 final class FusionProcessor extends EngineProcessor<PostState, PostState, Result<Prediction>> {
     private static final Modality[] ORDER = {Modality.TEXT, Modality.IMAGE, Modality.AUDIO};
 
-    private final ModelService model;
     private final String instanceId;
     private final TriageMeters meters;
 
-    FusionProcessor(ModelService model, Inference.Source inference, String storeName, TriageConfig config,
-                    String instanceId, TriageMeters meters) {
+    FusionProcessor(Inference.Source inference, String storeName, TriageConfig config, String instanceId,
+                    TriageMeters meters) {
         super(inference, storeName, config);
-        this.model = model;
         this.instanceId = instanceId;
         this.meters = meters;
     }
@@ -121,7 +119,7 @@ final class FusionProcessor extends EngineProcessor<PostState, PostState, Result
     }
 
     private Prediction prediction(PostState post, Inferred result) {
-        ModelService scoring = result.modelHash() == null ? model : inference.model(result.modelHash());
+        ModelService scoring = inference.model(result.modelHash());
         float[] probabilities = result.values();
         List<String> labels = scoring.labels();
         List<LabelScore> scores = new ArrayList<>(labels.size());

@@ -93,8 +93,7 @@ public final class TriageTopology {
 
         String instanceId = config.instanceId();
         KStream<String, Result<Prediction>> predictions = successes(posts, topics, ASSEMBLE, meters).process(
-                WithLogContext.wrap(() -> new FusionProcessor(model, inference, FUSE_BUFFER, config, instanceId,
-                        meters)),
+                WithLogContext.wrap(() -> new FusionProcessor(inference, FUSE_BUFFER, config, instanceId, meters)),
                 Named.as(FUSE), FUSE_BUFFER);
 
         successes(predictions, topics, FUSE, meters)
