@@ -9,6 +9,8 @@ import dev.triage.inference.InferenceEngine;
 import dev.triage.ops.Health;
 import dev.triage.ops.PrometheusMetrics;
 import dev.triage.ops.TriageMeters;
+import dev.triage.policy.Policies;
+import dev.triage.policy.Policy;
 import dev.triage.topology.ModelService;
 import dev.triage.topology.StreamsSettings;
 import dev.triage.topology.Topics;
@@ -58,6 +60,12 @@ public final class TriageApplication implements AutoCloseable {
         props.put(TriageMeters.CONFIG_KEY, metrics.meters()); // for the exception handlers' dead letters
         metrics.meters().serving(model.name(), model.version(), model.contentHash());
         log.info("model {} {} ({})", model.name(), model.version(), model.contentHash());
+        Optional<Policy> policy = Policies.load(config.getString(TriageConfig.POLICY_FILE),
+                BundleModelService.modelDirectory(config.getString(TriageConfig.MODEL_DIR)), model.labels());
+        policy.ifPresentOrElse(p -> log.info("policy {} {} ({}): decisions REVIEW to {}, BLOCK to {}", p.name(),
+                        p.version(), p.hash(), topics.review().name(), topics.blocked().name()),
+                () -> log.info("no moderation policy ({} unset and the bundle has no {}): predictions carry scores "
+                        + "only", TriageConfig.POLICY_FILE, Policies.BUNDLE_FILE));
         StaticMembership.apply(config, props);
         int partitions = CoPartitioning.verify(props, topics.inputs());
         log.info("input topics {} have {} partitions each", topics.inputs(), partitions);
@@ -74,9 +82,9 @@ public final class TriageApplication implements AutoCloseable {
             inference = engine;
             log.info("inference engine: {}", engine.settings());
         }
-        this.modelWatcher = watchModel(config, model, engine, metrics.meters());
+        this.modelWatcher = watchModel(config, model, engine, metrics.meters(), policy);
         this.engineReport = engine == null ? null : reportEvery(ENGINE_REPORT_PERIOD, engine);
-        this.streams = new KafkaStreams(TriageTopology.build(config, topics, model, inference, clusterWatch,
+        this.streams = new KafkaStreams(TriageTopology.build(config, topics, model, inference, policy, clusterWatch,
                 metrics.meters()), props);
         metrics.watch(streams);
         StaticMembership.recordProducers(props, streams);
@@ -113,7 +121,7 @@ public final class TriageApplication implements AutoCloseable {
      * records are scored directly, or the model is not a bundle.
      */
     private static ModelWatcher watchModel(TriageConfig config, ModelService model, InferenceEngine engine,
-                                           TriageMeters meters) {
+                                           TriageMeters meters, Optional<Policy> policy) {
         long interval = config.getLong(TriageConfig.MODEL_RELOAD_INTERVAL_MS);
         if (interval == 0 || engine == null || !(model instanceof BundleModelService)) {
             return null;
@@ -123,7 +131,19 @@ public final class TriageApplication implements AutoCloseable {
         Duration transition = config.joinWindow().plus(config.joinGrace()).multipliedBy(2)
                 .plus(config.joinIdleClose());
         return ModelWatcher.start(BundleModelService.modelDirectory(config.getString(TriageConfig.MODEL_DIR)),
-                () -> BundleModelService.load(config), engine, meters, Duration.ofMillis(interval), transition);
+                () -> loadActedOn(config, policy), engine, meters, Duration.ofMillis(interval), transition);
+    }
+
+    /** The bundle, refused (closed) when the policy acts on labels it does not have. */
+    private static ModelService loadActedOn(TriageConfig config, Optional<Policy> policy) {
+        BundleModelService next = BundleModelService.load(config);
+        try {
+            policy.ifPresent(p -> p.requireLabels(next.labels()));
+            return next;
+        } catch (RuntimeException e) {
+            next.close();
+            throw e;
+        }
     }
 
     /** Batching must pay: the batch fill says whether it does, so it is in the log, once a period. */

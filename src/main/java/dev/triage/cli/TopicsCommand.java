@@ -36,7 +36,8 @@ final class TopicsCommand implements Callable<Integer> {
     static List<String> topicNames(TriageConfig c) {
         return List.of(c.topic(TriageConfig.TOPIC_TEXT), c.topic(TriageConfig.TOPIC_IMAGE),
                 c.topic(TriageConfig.TOPIC_AUDIO), c.topic(TriageConfig.TOPIC_PREDICTIONS),
-                c.topic(TriageConfig.TOPIC_DEAD_LETTER));
+                c.topic(TriageConfig.TOPIC_DEAD_LETTER), c.topic(TriageConfig.TOPIC_REVIEW),
+                c.topic(TriageConfig.TOPIC_BLOCKED));
     }
 
     static void create(Admin admin, List<String> names, int partitions, short replication) throws Exception {

@@ -31,10 +31,13 @@ public final class TriageConfig extends AbstractConfig {
     public static final String TOPIC_AUDIO = "triage.topic.audio";
     public static final String TOPIC_PREDICTIONS = "triage.topic.predictions";
     public static final String TOPIC_DEAD_LETTER = "triage.topic.dead.letter";
+    public static final String TOPIC_REVIEW = "triage.topic.review";
+    public static final String TOPIC_BLOCKED = "triage.topic.blocked";
     public static final String TOPIC_PARTITIONS = "triage.topic.partitions";
     public static final String TOPIC_REPLICATION = "triage.topic.replication.factor";
 
     public static final String MODEL_DIR = "triage.model.dir";
+    public static final String POLICY_FILE = "triage.policy.file";
     public static final String MODEL_DEVICE = "triage.model.device";
     public static final String MODEL_THREADS = "triage.model.threads";
     public static final String MODEL_RELOAD_INTERVAL_MS = "triage.model.reload.interval.ms";
@@ -76,12 +79,21 @@ public final class TriageConfig extends AbstractConfig {
             .define(TOPIC_PREDICTIONS, Type.STRING, "posts.predictions", HIGH, "Output topic of Prediction records.")
             .define(TOPIC_DEAD_LETTER, Type.STRING, "posts.dead-letter", HIGH,
                     "Output topic of DeadLetter records: what could not be processed, and why.")
+            .define(TOPIC_REVIEW, Type.STRING, "posts.review", MEDIUM,
+                    "Output topic of the predictions whose decision is REVIEW (written with the prediction, in its "
+                            + "transaction).")
+            .define(TOPIC_BLOCKED, Type.STRING, "posts.blocked", MEDIUM,
+                    "Output topic of the predictions whose decision is BLOCK (written with the prediction, in its "
+                            + "transaction).")
             .define(TOPIC_PARTITIONS, Type.INT, 3, atLeast(1), LOW,
                     "Partitions used by 'triage topics' and the embedded demo when creating topics.")
             .define(TOPIC_REPLICATION, Type.SHORT, (short) 1, atLeast(1), LOW,
                     "Replication factor used by 'triage topics' when creating topics.")
             .define(MODEL_DIR, Type.STRING, "models/reference", HIGH,
                     "Model bundle directory (model.json and four TorchScript files).")
+            .define(POLICY_FILE, Type.STRING, "", HIGH,
+                    "Moderation policy file (thresholds per label, see the README's Decisions). Empty: the model "
+                            + "bundle's policy.json if it has one, else predictions carry no decision.")
             .define(MODEL_DEVICE, Type.STRING, "auto", new DeviceValidator(), MEDIUM,
                     "Where inference runs: auto (GPU when present), cpu, or gpu:N.")
             .define(MODEL_THREADS, Type.INT, 1, between(1, 256), MEDIUM,

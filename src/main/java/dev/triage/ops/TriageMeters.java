@@ -82,6 +82,10 @@ public final class TriageMeters implements EngineMetrics {
             partial(missing).increment();
         }
         ingestToPrediction.record(p.getTimings().getIngestToPredictionMs(), TimeUnit.MILLISECONDS);
+        if (p.getDecision() != null) {
+            counter("triage.decisions", "Decisions by action and reason", "action", p.getDecision().getAction().name(),
+                    "reason", p.getDecision().getReason().name()).increment();
+        }
     }
 
     /** A post encoded by two models that no transition covered: the other model's embeddings were masked. */

@@ -34,7 +34,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * <p>The store holds an event's fields and its record's coordinates, not its payload: a task restored after a crash
  * or a rebalance reads the payloads of what was in flight from the input topic again ({@link SourceFetcher}).
  */
-final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput, Result<Embedding>> {
+final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput, Inferred, Result<Embedding>> {
     private final Map<Modality, ModalityAdapter<?>> adapters;
     private final long maxPastMs;
     private final long maxFutureMs;

@@ -3,7 +3,6 @@ package dev.triage.topology;
 import dev.triage.config.TriageConfig;
 import dev.triage.inference.EngineSettings;
 import dev.triage.inference.Inference;
-import dev.triage.inference.Inferred;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -18,9 +17,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * @param <V> the input value
  * @param <E> what is stored while in flight
+ * @param <R> what the engine answers for an entry
  * @param <O> the output value
  */
-abstract class EngineProcessor<V, E, O> implements Processor<String, V, String, O> {
+abstract class EngineProcessor<V, E, R, O> implements Processor<String, V, String, O> {
     private final Inference.Source inferenceSource;
     private final String storeName;
     private final Duration poll;
@@ -29,7 +29,7 @@ abstract class EngineProcessor<V, E, O> implements Processor<String, V, String, 
 
     protected ProcessorContext<String, O> context;
     protected Inference inference;
-    protected InFlight<E> inFlight;
+    protected InFlight<E, R> inFlight;
 
     EngineProcessor(Inference.Source inference, String storeName, TriageConfig config) {
         this.inferenceSource = inference;
@@ -64,10 +64,10 @@ abstract class EngineProcessor<V, E, O> implements Processor<String, V, String, 
     }
 
     /** The work of an entry restored from the changelog. */
-    protected abstract CompletableFuture<Inferred> submitStored(E entry);
+    protected abstract CompletableFuture<R> submitStored(E entry);
 
     /** Forwards an entry's outcome: its row, or its record fault (then {@code result} is null). */
-    protected abstract void forward(E entry, Inferred result, Throwable recordFault);
+    protected abstract void forward(E entry, R result, Throwable recordFault);
 
     @Override
     public final void close() {

@@ -13,29 +13,46 @@ import dev.triage.config.TriageConfig;
 import dev.triage.inference.Inference;
 import dev.triage.inference.Inferred;
 import dev.triage.ops.TriageMeters;
+import dev.triage.policy.Decisions;
+import dev.triage.policy.Policy;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Scores assembled posts with the fusion head through the inference engine (whose batcher shares its batches with
  * every task), masking the modalities a post lacks, and turns each row of probabilities into a {@link Prediction}.
+ * With a moderation policy, each post is also scored once per present modality with that modality masked out (rows
+ * of the same fusion batches), and the prediction carries the policy's decision and each modality's influence on it.
  * A post waits in a changelogged store until its prediction is forwarded, in the order the posts were closed.
  */
-final class FusionProcessor extends EngineProcessor<PostState, PostState, Result<Prediction>> {
+final class FusionProcessor extends EngineProcessor<PostState, PostState, FusionProcessor.Fused, Result<Prediction>> {
     private static final Modality[] ORDER = {Modality.TEXT, Modality.IMAGE, Modality.AUDIO};
+
+    /**
+     * A post's answers from the fusion head.
+     *
+     * @param without per present modality, in {@link #ORDER}, the scores with it masked out (empty without a policy)
+     */
+    record Fused(Inferred scores, Map<Modality, float[]> without) {}
 
     private final String instanceId;
     private final TriageMeters meters;
+    private final Policy policy;
 
     FusionProcessor(Inference.Source inference, String storeName, TriageConfig config, String instanceId,
-                    TriageMeters meters) {
+                    TriageMeters meters, Optional<Policy> policy) {
         super(inference, storeName, config);
         this.instanceId = instanceId;
         this.meters = meters;
+        this.policy = policy.orElse(null);
     }
 
     @Override
@@ -44,15 +61,16 @@ final class FusionProcessor extends EngineProcessor<PostState, PostState, Result
     }
 
     @Override
-    protected CompletableFuture<Inferred> submitStored(PostState post) {
+    protected CompletableFuture<Fused> submitStored(PostState post) {
         return score(post);
     }
 
     /**
      * The post's masked, concatenated embeddings, to the fusion head of the model that encoded its first event (the
-     * one served now if that model is no longer loaded).
+     * one served now if that model is no longer loaded); with a policy, also once per present modality with that
+     * modality masked out.
      */
-    private CompletableFuture<Inferred> score(PostState post) {
+    private CompletableFuture<Fused> score(PostState post) {
         String hash = modelFor(post);
         ModelService scoring = inference.model(hash);
         int[] widths = new int[ORDER.length];
@@ -83,7 +101,36 @@ final class FusionProcessor extends EngineProcessor<PostState, PostState, Result
             // spread over more than the transition): the other model's embeddings are masked, never mixed in.
             meters.mixedModelPost();
         }
-        return inference.fuse(embedding, mask, hash);
+        CompletableFuture<Inferred> scores = inference.fuse(embedding, mask, hash);
+        if (policy == null) {
+            return scores.thenApply(s -> new Fused(s, Map.of()));
+        }
+        Map<Modality, CompletableFuture<Inferred>> without = scoresWithoutEach(embedding, mask, widths, hash);
+        List<CompletableFuture<Inferred>> all = new ArrayList<>(without.values());
+        all.add(scores);
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<Modality, float[]> rows = new LinkedHashMap<>();
+            without.forEach((m, f) -> rows.put(m, f.join().values()));
+            return new Fused(scores.join(), rows);
+        });
+    }
+
+    /** The post scored once per present modality with that modality masked out, as if it had not arrived. */
+    private Map<Modality, CompletableFuture<Inferred>> scoresWithoutEach(float[] embedding, float[] mask,
+                                                                       int[] widths, String hash) {
+        Map<Modality, CompletableFuture<Inferred>> without = new LinkedHashMap<>();
+        int offset = 0;
+        for (int m = 0; m < ORDER.length; m++) {
+            if (mask[m] == 1f) {
+                float[] leftOut = embedding.clone();
+                Arrays.fill(leftOut, offset, offset + widths[m], 0f);
+                float[] leftOutMask = mask.clone();
+                leftOutMask[m] = 0f;
+                without.put(ORDER[m], inference.fuse(leftOut, leftOutMask, hash));
+            }
+            offset += widths[m];
+        }
+        return without;
     }
 
     /** The model that encoded the post's first event, if still loaded; else the model served now. */
@@ -109,7 +156,7 @@ final class FusionProcessor extends EngineProcessor<PostState, PostState, Result
     }
 
     @Override
-    protected void forward(PostState post, Inferred result, Throwable fault) {
+    protected void forward(PostState post, Fused result, Throwable fault) {
         long now = context.currentSystemTimeMs();
         Result<Prediction> value = fault == null
                 ? Result.success(prediction(post, result))
@@ -118,7 +165,8 @@ final class FusionProcessor extends EngineProcessor<PostState, PostState, Result
         context.forward(new Record<>(post.getCorrelationId(), value, Timestamps.writable(post.getWindowStart(), now)));
     }
 
-    private Prediction prediction(PostState post, Inferred result) {
+    private Prediction prediction(PostState post, Fused fused) {
+        Inferred result = fused.scores();
         ModelService scoring = inference.model(result.modelHash());
         float[] probabilities = result.values();
         List<String> labels = scoring.labels();
@@ -162,6 +210,8 @@ final class FusionProcessor extends EngineProcessor<PostState, PostState, Result
                         .setFuseBatchSize(result.batchSize())
                         .build())
                 .setInstanceId(instanceId + "/" + Thread.currentThread().getName())
+                .setDecision(policy == null ? null
+                        : Decisions.of(policy, labels, probabilities, !missing.isEmpty(), fused.without()))
                 .build();
     }
 

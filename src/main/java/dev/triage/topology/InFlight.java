@@ -1,6 +1,5 @@
 package dev.triage.topology;
 
-import dev.triage.inference.Inferred;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,7 +17,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * A processor's work in the inference engine, kept in a changelogged store until its outcome has been forwarded:
+ * A processor's work in the inference engine (of result type {@code R}), kept in a changelogged store until its outcome has been forwarded:
  * the processor submits an entry and returns; outcomes are forwarded on the stream thread, oldest first (an answer
  * that comes early waits for those in front of it, so downstream sees the entries in the order they arrived), and
  * each entry is deleted from the store in the same transaction as its forward. Whatever was in flight at a crash or
@@ -28,27 +27,27 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the thread waits for this processor's oldest entry, at most {@code maxWait} (what the thread can afford under its
  * transaction timeout and poll interval), then fails as a {@link SystemFault}.
  */
-final class InFlight<E> {
+final class InFlight<E, R> {
 
     /** Hands on one entry's outcome: its row, or its record fault (then {@code result} is null). */
     @FunctionalInterface
-    interface Forward<E> {
-        void accept(E entry, Inferred result, Throwable recordFault);
+    interface Forward<E, R> {
+        void accept(E entry, R result, Throwable recordFault);
     }
 
     /** Entries in flight on one stream thread, over all its tasks. */
     private static final ThreadLocal<AtomicInteger> THREAD_COUNT = ThreadLocal.withInitial(AtomicInteger::new);
 
-    private record Pending<E>(long seq, E entry, CompletableFuture<Inferred> result, AtomicInteger threadCount) {}
+    private record Pending<E, R>(long seq, E entry, CompletableFuture<R> result, AtomicInteger threadCount) {}
 
     private final KeyValueStore<Long, E> store;
     private final int maxInFlight;
     private final Duration maxWait;
-    private final Forward<E> forward;
-    private final ArrayDeque<Pending<E>> pending = new ArrayDeque<>();
+    private final Forward<E, R> forward;
+    private final ArrayDeque<Pending<E, R>> pending = new ArrayDeque<>();
     private long nextSeq;
 
-    InFlight(KeyValueStore<Long, E> store, int maxInFlight, Duration maxWait, Forward<E> forward) {
+    InFlight(KeyValueStore<Long, E> store, int maxInFlight, Duration maxWait, Forward<E, R> forward) {
         this.store = store;
         this.maxInFlight = maxInFlight;
         this.maxWait = maxWait;
@@ -56,7 +55,7 @@ final class InFlight<E> {
     }
 
     /** Submits again, oldest first, what the store holds: the work of a predecessor that crashed or was moved. */
-    void resubmitStored(Function<E, CompletableFuture<Inferred>> submit) {
+    void resubmitStored(Function<E, CompletableFuture<R>> submit) {
         List<KeyValue<Long, E>> stored = new ArrayList<>();
         try (KeyValueIterator<Long, E> it = store.all()) {
             it.forEachRemaining(stored::add);
@@ -68,7 +67,7 @@ final class InFlight<E> {
     }
 
     /** Stores {@code entry} with its work, forwards what is ready, and waits if the thread is at its limit. */
-    void add(E entry, CompletableFuture<Inferred> result) {
+    void add(E entry, CompletableFuture<R> result) {
         long seq = nextSeq++;
         store.put(seq, entry);
         AtomicInteger count = track(seq, entry, result);
@@ -78,7 +77,7 @@ final class InFlight<E> {
         }
     }
 
-    private AtomicInteger track(long seq, E entry, CompletableFuture<Inferred> result) {
+    private AtomicInteger track(long seq, E entry, CompletableFuture<R> result) {
         AtomicInteger count = THREAD_COUNT.get();
         count.incrementAndGet();
         pending.add(new Pending<>(seq, entry, result, count));
@@ -98,8 +97,8 @@ final class InFlight<E> {
     }
 
     private void forwardOldest() {
-        Pending<E> p = pending.peekFirst();
-        Inferred result = null;
+        Pending<E, R> p = pending.peekFirst();
+        R result = null;
         Throwable fault = null;
         try {
             result = p.result().join();
@@ -120,7 +119,7 @@ final class InFlight<E> {
     private void waitForRoom(AtomicInteger count) {
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (count.get() > maxInFlight && !pending.isEmpty()) {
-            Pending<E> oldest = pending.peekFirst();
+            Pending<E, R> oldest = pending.peekFirst();
             try {
                 oldest.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
@@ -142,7 +141,7 @@ final class InFlight<E> {
      * the task's next owner submits them again.
      */
     void abandon() {
-        for (Pending<E> p : pending) {
+        for (Pending<E, R> p : pending) {
             p.result().cancel(false);
             p.threadCount().decrementAndGet();
         }

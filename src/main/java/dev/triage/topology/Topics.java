@@ -21,7 +21,9 @@ public record Topics(TopicDefinition<String, TextEvent> text,
                      TopicDefinition<String, ImageEvent> image,
                      TopicDefinition<String, AudioEvent> audio,
                      TopicDefinition<String, Prediction> predictions,
-                     TopicDefinition<String, DeadLetter> deadLetters) {
+                     TopicDefinition<String, DeadLetter> deadLetters,
+                     TopicDefinition<String, Prediction> review,
+                     TopicDefinition<String, Prediction> blocked) {
 
     public static Topics from(TriageConfig config) {
         Map<String, Object> serdeConfig = config.passThrough();
@@ -31,7 +33,9 @@ public record Topics(TopicDefinition<String, TextEvent> text,
                 topic(config.topic(TriageConfig.TOPIC_AUDIO), AudioEvent.class, serdeConfig),
                 topic(config.topic(TriageConfig.TOPIC_PREDICTIONS), Prediction.class, serdeConfig),
                 new TopicDefinition<>(config.topic(TriageConfig.TOPIC_DEAD_LETTER), Serdes.String(),
-                        deadLetterSerde(config)));
+                        deadLetterSerde(config)),
+                topic(config.topic(TriageConfig.TOPIC_REVIEW), Prediction.class, serdeConfig),
+                topic(config.topic(TriageConfig.TOPIC_BLOCKED), Prediction.class, serdeConfig));
     }
 
     /** The dead-letter topic's value serde alone (what the exception handlers need), with the size limit. */
@@ -45,7 +49,8 @@ public record Topics(TopicDefinition<String, TextEvent> text,
     }
 
     public List<String> all() {
-        return List.of(text.name(), image.name(), audio.name(), predictions.name(), deadLetters.name());
+        return List.of(text.name(), image.name(), audio.name(), predictions.name(), deadLetters.name(), review.name(),
+                blocked.name());
     }
 
     /** A configured value serde; every serde configured for one registry shares the process's client for it. */

@@ -1,5 +1,6 @@
 package dev.triage.topology;
 
+import dev.triage.avro.Action;
 import dev.triage.avro.BufferedInput;
 import dev.triage.avro.DeadLetterStage;
 import dev.triage.avro.Embedding;
@@ -10,8 +11,10 @@ import dev.triage.config.TriageConfig;
 import dev.triage.encode.DecodeLimits;
 import dev.triage.inference.Inference;
 import dev.triage.ops.TriageMeters;
+import dev.triage.policy.Policy;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -25,9 +28,9 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The Triage topology:
  * <pre>
- *   text ─┐
- *   image ├─ merge ─ encode ─ assemble (windowed 3-way join) ─ fuse ─ predictions
- *   audio ┘     │      ▲                                       │    ▲
+ *   text ─┐                                                             ┌─ predictions
+ *   image ├─ merge ─ encode ─ assemble (windowed 3-way join) ─ fuse ─┼─ review  (decision REVIEW)
+ *   audio ┘     │      ▲                                       │    ▲ └─ blocked (decision BLOCK)
  *               ▼      │ in arrival order                      ▼    │ in order
  *        inference engine: decoding pool, one dynamic batcher per module (shared by every task)
  *   every step's failures ─ dead letters
@@ -46,19 +49,22 @@ public final class TriageTopology {
     private TriageTopology() {}
 
     public static Topology build(TriageConfig config, Topics topics, ModelService model, Inference.Source inference) {
-        return build(config, topics, model, inference, () -> Long.MIN_VALUE, TriageMeters.inMemory());
+        return build(config, topics, model, inference, Optional.empty(), () -> Long.MIN_VALUE,
+                TriageMeters.inMemory());
     }
 
     /**
      * @param model the bundle's description (labels, contracts, widths)
      * @param inference where the processors send decoding and inference: the process-wide engine, or per-record
      *     direct calls
+     * @param policy the moderation policy whose decisions predictions carry and are routed by; empty for none
      * @param clusterLastUnreachableMs when the cluster was last seen not answering (wall clock, ms): the join's
      *     wall-clock close of partial posts counts silence only from then on
      * @param meters counts predictions, dead letters, late and duplicate events
      */
     public static Topology build(TriageConfig config, Topics topics, ModelService model, Inference.Source inference,
-                                 LongSupplier clusterLastUnreachableMs, TriageMeters meters) {
+                                 Optional<Policy> policy, LongSupplier clusterLastUnreachableMs,
+                                 TriageMeters meters) {
         Map<String, Object> serdeConfig = config.passThrough();
         StreamsBuilder builder = new StreamsBuilder();
         // Cached stores write to their changelogs at commit: an entry stored and forwarded, or a timer set and
@@ -93,13 +99,27 @@ public final class TriageTopology {
 
         String instanceId = config.instanceId();
         KStream<String, Result<Prediction>> predictions = successes(posts, topics, ASSEMBLE, meters).process(
-                WithLogContext.wrap(() -> new FusionProcessor(inference, FUSE_BUFFER, config, instanceId, meters)),
+                WithLogContext.wrap(() -> new FusionProcessor(inference, FUSE_BUFFER, config, instanceId, meters,
+                        policy)),
                 Named.as(FUSE), FUSE_BUFFER);
 
-        successes(predictions, topics, FUSE, meters)
-                .peek((id, prediction) -> meters.predicted(prediction), Named.as(FUSE + "-count"))
-                .to(topics.predictions().name(), topics.predictions().produced());
+        KStream<String, Prediction> scored = successes(predictions, topics, FUSE, meters)
+                .peek((id, prediction) -> meters.predicted(prediction), Named.as(FUSE + "-count"));
+        scored.to(topics.predictions().name(), topics.predictions().produced());
+        if (policy.isPresent()) {
+            route(scored, Action.REVIEW, topics.review());
+            route(scored, Action.BLOCK, topics.blocked());
+        }
         return builder.build();
+    }
+
+    /** The predictions whose decision is {@code action}, also to {@code topic} (for the service that acts on them). */
+    private static void route(KStream<String, Prediction> predictions, Action action,
+                              TopicDefinition<String, Prediction> topic) {
+        String name = "route-" + action.name().toLowerCase(java.util.Locale.ROOT);
+        predictions.filter((id, p) -> p.getDecision() != null && p.getDecision().getAction() == action,
+                        Named.as(name))
+                .to(topic.name(), topic.produced());
     }
 
     /**

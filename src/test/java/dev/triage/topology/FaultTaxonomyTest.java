@@ -226,7 +226,8 @@ class FaultTaxonomyTest {
             };
             TopicDefinition<String, TextEvent> text = new TopicDefinition<>(topics.text().name(),
                     topics.text().keySerde(), Serdes.serdeFrom(topics.text().valueSerde().serializer(), down));
-            return new Topics(text, topics.image(), topics.audio(), topics.predictions(), topics.deadLetters());
+            return new Topics(text, topics.image(), topics.audio(), topics.predictions(), topics.deadLetters(),
+                    topics.review(), topics.blocked());
         };
     }
 }

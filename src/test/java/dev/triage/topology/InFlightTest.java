@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class InFlightTest {
     private final List<String> forwarded = new ArrayList<>();
     private final Map<String, CompletableFuture<Inferred>> work = new HashMap<>();
-    private final List<InFlight<String>> opened = new ArrayList<>();
+    private final List<InFlight<String, Inferred>> opened = new ArrayList<>();
 
     private static KeyValueStore<Long, String> store() {
         KeyValueStore<Long, String> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("in-flight"),
@@ -30,8 +30,8 @@ class InFlightTest {
         return store;
     }
 
-    private InFlight<String> inFlight(KeyValueStore<Long, String> store, int maxInFlight, Duration maxWait) {
-        InFlight<String> f = new InFlight<>(store, maxInFlight, maxWait, (entry, result, fault) ->
+    private InFlight<String, Inferred> inFlight(KeyValueStore<Long, String> store, int maxInFlight, Duration maxWait) {
+        InFlight<String, Inferred> f = new InFlight<>(store, maxInFlight, maxWait, (entry, result, fault) ->
                 forwarded.add(fault == null ? entry + "=" + result.values()[0] : entry + "!" + fault.getMessage()));
         opened.add(f);
         return f;
@@ -53,7 +53,7 @@ class InFlightTest {
     @Test
     void outcomesAreForwardedInArrivalOrderWhateverOrderTheyComeIn() {
         KeyValueStore<Long, String> store = store();
-        InFlight<String> f = inFlight(store, 100, Duration.ofSeconds(1));
+        InFlight<String, Inferred> f = inFlight(store, 100, Duration.ofSeconds(1));
         f.add("a", pending("a"));
         f.add("b", pending("b"));
         f.add("c", pending("c"));
@@ -70,7 +70,7 @@ class InFlightTest {
     @Test
     void whatIsInFlightStaysStoredAndIsSubmittedAgainByTheNextOwner() {
         KeyValueStore<Long, String> store = store();
-        InFlight<String> crashed = inFlight(store, 100, Duration.ofSeconds(1));
+        InFlight<String, Inferred> crashed = inFlight(store, 100, Duration.ofSeconds(1));
         crashed.add("a", pending("a"));
         crashed.add("b", pending("b"));
         pending("a").complete(row(1));
@@ -79,7 +79,7 @@ class InFlightTest {
         assertThat(store.approximateNumEntries()).isEqualTo(1);
 
         List<String> resubmitted = new ArrayList<>();
-        InFlight<String> next = inFlight(store, 100, Duration.ofSeconds(1));
+        InFlight<String, Inferred> next = inFlight(store, 100, Duration.ofSeconds(1));
         next.resubmitStored(entry -> {
             resubmitted.add(entry);
             return CompletableFuture.completedFuture(row(20));
@@ -93,7 +93,7 @@ class InFlightTest {
     @Test
     void aRecordFaultIsForwardedButASystemFaultFailsTheTransactionAndKeepsTheEntry() {
         KeyValueStore<Long, String> store = store();
-        InFlight<String> f = inFlight(store, 100, Duration.ofSeconds(1));
+        InFlight<String, Inferred> f = inFlight(store, 100, Duration.ofSeconds(1));
         f.add("bad", CompletableFuture.failedFuture(new RecordFault(RecordFault.Reason.MODEL_REJECTED, "rejected")));
         assertThat(forwarded).containsExactly("bad!rejected");
         Throwable thrown = catchThrowable(() -> f.add("unlucky",
@@ -105,7 +105,7 @@ class InFlightTest {
 
     @Test
     void atTheLimitTheThreadWaitsForItsOldestEntry() {
-        InFlight<String> f = inFlight(store(), 2, Duration.ofSeconds(5));
+        InFlight<String, Inferred> f = inFlight(store(), 2, Duration.ofSeconds(5));
         f.add("a", pending("a"));
         f.add("b", pending("b"));
         CompletableFuture.runAsync(() -> {
@@ -120,7 +120,7 @@ class InFlightTest {
     @Test
     void atTheLimitTheThreadWaitsNoLongerThanItCanAfford() {
         KeyValueStore<Long, String> store = store();
-        InFlight<String> f = inFlight(store, 1, Duration.ofMillis(100));
+        InFlight<String, Inferred> f = inFlight(store, 1, Duration.ofMillis(100));
         f.add("a", pending("a"));
         long started = System.nanoTime();
         Throwable thrown = catchThrowable(() -> f.add("b", pending("b")));
@@ -131,8 +131,8 @@ class InFlightTest {
 
     @Test
     void theLimitCountsEveryTaskOfTheStreamThread() {
-        InFlight<String> first = inFlight(store(), 2, Duration.ofMillis(100));
-        InFlight<String> second = inFlight(store(), 2, Duration.ofMillis(100));
+        InFlight<String, Inferred> first = inFlight(store(), 2, Duration.ofMillis(100));
+        InFlight<String, Inferred> second = inFlight(store(), 2, Duration.ofMillis(100));
         first.add("a", pending("a"));
         first.add("b", pending("b"));
         Throwable thrown = catchThrowable(() -> second.add("c", pending("c")));
@@ -140,7 +140,7 @@ class InFlightTest {
                 SystemFault.class);
         first.abandon();
         second.abandon();
-        InFlight<String> third = inFlight(store(), 2, Duration.ofMillis(100));
+        InFlight<String, Inferred> third = inFlight(store(), 2, Duration.ofMillis(100));
         third.add("d", pending("d"));
         third.add("e", pending("e"));
         assertThat(third.size()).as("abandoned work no longer counts").isEqualTo(2);

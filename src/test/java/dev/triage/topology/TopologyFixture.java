@@ -9,7 +9,9 @@ import dev.triage.config.TriageConfig;
 import dev.triage.inference.EngineSettings;
 import dev.triage.inference.InferenceEngine;
 import dev.triage.ops.TriageMeters;
+import dev.triage.policy.Policies;
 import dev.triage.serde.AvroTrust;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -39,6 +41,8 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, byte[]> rawImage;
     final TestOutputTopic<String, Prediction> predictions;
     final TestOutputTopic<String, DeadLetter> deadLetters;
+    final TestOutputTopic<String, Prediction> review;
+    final TestOutputTopic<String, Prediction> blocked;
 
     TopologyFixture(Map<String, Object> overrides) {
         this(overrides, UnaryOperator.identity());
@@ -71,6 +75,7 @@ final class TopologyFixture implements AutoCloseable {
         Properties streamsProps = StreamsSettings.of(config);
         streamsProps.put(TriageMeters.CONFIG_KEY, meters);
         driver = new TopologyTestDriver(TriageTopology.build(config, this.topics, model, engine,
+                Policies.load(config.getString(TriageConfig.POLICY_FILE), Path.of("target/no-bundle"), model.labels()),
                 clusterLastUnreachableMs, meters), streamsProps, WALL_START);
         text = new EventInput<>(input(this.topics.text()), TextEvent::getEventTime);
         image = new EventInput<>(input(this.topics.image()), ImageEvent::getEventTime);
@@ -83,6 +88,13 @@ final class TopologyFixture implements AutoCloseable {
         deadLetters = driver.createOutputTopic(this.topics.deadLetters().name(),
                 this.topics.deadLetters().keySerde().deserializer(),
                 this.topics.deadLetters().valueSerde().deserializer());
+        review = output(this.topics.review());
+        blocked = output(this.topics.blocked());
+    }
+
+    private <V> TestOutputTopic<String, V> output(TopicDefinition<String, V> topic) {
+        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer());
     }
 
     private <V> TestInputTopic<String, V> input(TopicDefinition<String, V> topic) {
