@@ -74,18 +74,21 @@ public final class Policies {
         return Policy.of(parsed, sha256(bytes), file.toString());
     }
 
-    /** Jackson's cause in one line: the field it was binding, or where the JSON broke. */
+    /**
+     * Jackson's cause in one line: the field it was binding, or where the JSON broke. Not chained: its own message
+     * runs over several lines, and this one says all of it that matters.
+     */
     private static PolicyException refused(Path file, JsonProcessingException e) {
         if (e instanceof JsonMappingException m && !(m.getCause() instanceof StreamReadException)) {
             String at = m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
                     : String.valueOf(r.getIndex())).collect(Collectors.joining("."));
             return new PolicyException("policy " + file + " refused: " + (at.isEmpty() ? "" : at + ": ")
-                    + firstLine(m.getOriginalMessage()), e);
+                    + firstLine(m.getOriginalMessage()));
         }
         JsonProcessingException parse = e.getCause() instanceof StreamReadException r ? r : e;
         String line = parse.getLocation() == null ? "" : " (line " + parse.getLocation().getLineNr() + ")";
         return new PolicyException("policy " + file + " is not valid JSON: "
-                + firstLine(parse.getOriginalMessage()).replaceAll(" \\(start marker at .*", "") + line, e);
+                + firstLine(parse.getOriginalMessage()).replaceAll(" \\(start marker at .*", "") + line);
     }
 
     private static String firstLine(String message) {
