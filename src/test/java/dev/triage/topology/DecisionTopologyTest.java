@@ -88,6 +88,8 @@ class DecisionTopologyTest {
         assertThat(f.review.readValuesToList()).containsExactly(p);
         assertThat(f.blocked.isEmpty()).isTrue();
         assertThat(f.predictions.isEmpty()).isTrue();
+        assertThat(f.meters.registry().get("triage.decisions").tag("action", "REVIEW").tag("reason", "THRESHOLD")
+                .counter().count()).isEqualTo(1);
     }
 
     @Test
