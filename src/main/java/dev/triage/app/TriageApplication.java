@@ -135,7 +135,7 @@ public final class TriageApplication implements AutoCloseable {
     }
 
     /** The bundle, refused (closed) when the policy acts on labels it does not have. */
-    private static ModelService loadActedOn(TriageConfig config, Optional<Policy> policy) {
+    static ModelService loadActedOn(TriageConfig config, Optional<Policy> policy) {
         BundleModelService next = BundleModelService.load(config);
         try {
             policy.ifPresent(p -> p.requireLabels(next.labels()));

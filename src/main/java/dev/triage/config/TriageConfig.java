@@ -93,7 +93,8 @@ public final class TriageConfig extends AbstractConfig {
                     "Model bundle directory (model.json and four TorchScript files).")
             .define(POLICY_FILE, Type.STRING, "", HIGH,
                     "Moderation policy file (thresholds per label, see the README's Decisions). Empty: the model "
-                            + "bundle's policy.json if it has one, else predictions carry no decision.")
+                            + "bundle's policy.json if it has one, else predictions carry no decision; 'none': no "
+                            + "decisions even where the bundle has a policy.")
             .define(MODEL_DEVICE, Type.STRING, "auto", new DeviceValidator(), MEDIUM,
                     "Where inference runs: auto (GPU when present), cpu, or gpu:N.")
             .define(MODEL_THREADS, Type.INT, 1, between(1, 256), MEDIUM,

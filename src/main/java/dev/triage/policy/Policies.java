@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
 public final class Policies {
     /** The policy a bundle may ship for its labels, used when {@code triage.policy.file} is not set. */
     public static final String BUNDLE_FILE = "policy.json";
+    /** {@code triage.policy.file=none}: no policy, even where the bundle ships one. */
+    public static final String NONE = "none";
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -30,13 +32,17 @@ public final class Policies {
     private Policies() {}
 
     /**
-     * The policy for a model with {@code labels}: {@code configured} (a path) when set, else the bundle's
-     * {@value #BUNDLE_FILE} when it has one, else none (predictions then carry no decision).
+     * The policy for a model with {@code labels}: {@code configured} (a path) when set, none when it is
+     * {@value #NONE}, else the bundle's {@value #BUNDLE_FILE} when it has one, else none (predictions then carry no
+     * decision).
      *
      * @throws PolicyException a one-line cause: the file is missing or malformed, or names labels the model lacks
      */
     public static Optional<Policy> load(String configured, Path modelDirectory, Collection<String> labels) {
         Path file;
+        if (NONE.equals(configured)) {
+            return Optional.empty();
+        }
         if (configured != null && !configured.isBlank()) {
             file = Path.of(configured);
         } else {

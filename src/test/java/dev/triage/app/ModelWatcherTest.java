@@ -6,11 +6,14 @@ import dev.triage.config.TriageConfig;
 import dev.triage.inference.EngineSettings;
 import dev.triage.inference.InferenceEngine;
 import dev.triage.ops.TriageMeters;
+import dev.triage.policy.Policies;
+import dev.triage.policy.Policy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +90,31 @@ class ModelWatcherTest {
             assertThat(engine.model().contentHash()).isNotEqualTo(original);
             assertThat(meters.registry().get("triage.model.info").tag("version", "2.0.1").gauge().value())
                     .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void refusesABundleThatLacksALabelThePolicyActsOn(@TempDir Path dir) throws Exception {
+        Path bundle = dir.resolve("bundle");
+        copyBundle(Path.of("models/reference"), bundle);
+        TriageConfig config = TriageConfig.of(Map.of(TriageConfig.MODEL_DIR, bundle.toString(),
+                TriageConfig.MODEL_DEVICE, "cpu"));
+        TriageMeters meters = TriageMeters.inMemory();
+        try (BundleModelService first = BundleModelService.load(config);
+             InferenceEngine engine = InferenceEngine.start(first, EngineSettings.of(config, false, 2))) {
+            Optional<Policy> policy = Policies.load("", bundle, first.labels());
+            assertThat(policy).as("the reference bundle's own policy").isPresent();
+            try (ModelWatcher watcher = ModelWatcher.start(bundle,
+                    () -> TriageApplication.loadActedOn(config, policy), engine, meters, Duration.ofHours(1),
+                    Duration.ZERO)) {
+                setManifest(bundle, "version", "\"2.0.0\"", "\"2.1.0\"");
+                Path manifest = bundle.resolve("model.json");
+                Files.writeString(manifest, Files.readString(manifest).replace("\"violence\"", "\"gore\""));
+                watcher.check();
+                watcher.check();
+                assertThat(swaps(meters, "refused")).isEqualTo(1);
+                assertThat(engine.model().version()).as("still the running model").isEqualTo("2.0.0");
+            }
         }
     }
 }

@@ -168,6 +168,7 @@ class PolicyTest {
         Path other = dir.resolve("other.json");
         Files.writeString(other, POLICY.replace("\"test\"", "\"other\""));
         assertThat(Policies.load(other.toString(), bundle, LABELS)).map(Policy::name).contains("other");
+        assertThat(Policies.load("none", bundle, LABELS)).as("scores only, though the bundle has a policy").isEmpty();
     }
 
     @Test
