@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.triage.app.TriageApplication;
 import dev.triage.avro.Action;
+import dev.triage.avro.DeadLetter;
 import dev.triage.avro.Decision;
 import dev.triage.avro.DecisionReason;
 import dev.triage.avro.LabelScore;
@@ -16,23 +17,17 @@ import dev.triage.policy.Policy;
 import dev.triage.testing.EmbeddedKafkaExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -82,13 +77,16 @@ class DecisionsIntegrationTest {
             broker.createTopic(topic, 2, Map.of());
         }
 
-        Map<String, List<Prediction>> predictions = new LinkedHashMap<>();
-        Map<String, List<Prediction>> review = new LinkedHashMap<>();
-        Map<String, List<Prediction>> blocked = new LinkedHashMap<>();
+        Map<String, List<Prediction>> predictions = new ConcurrentHashMap<>();
+        Map<String, List<Prediction>> review = new ConcurrentHashMap<>();
+        Map<String, List<Prediction>> blocked = new ConcurrentHashMap<>();
         try (TriageApplication app = new TriageApplication(config, new FakeModelService())) {
             app.start();
             send(broker, topics);
-            read(broker, topics, predictions, review, blocked);
+            List<DeadLetter> deadLetters = new ArrayList<>();
+            TriageIntegrationTest.readCommitted(broker, topics, COMPLETE.size() + 1, predictions, deadLetters, review,
+                    blocked);
+            assertThat(deadLetters).isEmpty();
         }
 
         assertThat(predictions.keySet()).containsExactlyInAnyOrderElementsOf(learnt.keySet());
@@ -157,34 +155,6 @@ class DecisionsIntegrationTest {
                                                         long time) {
         producer.send(new ProducerRecord<>(topic.name(), null, time, id,
                 topic.valueSerde().serializer().serialize(topic.name(), value)));
-    }
-
-    private static void read(EmbeddedKafkaBroker broker, Topics topics, Map<String, List<Prediction>> predictions,
-                             Map<String, List<Prediction>> review, Map<String, List<Prediction>> blocked) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "decisions-reader");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topics.predictions().name(), topics.review().name(), topics.blocked().name(),
-                    topics.deadLetters().name()));
-            long deadline = System.currentTimeMillis() + 60_000;
-            long quietUntil = Long.MAX_VALUE;
-            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    assertThat(r.topic()).as("no dead letters").isNotEqualTo(topics.deadLetters().name());
-                    Prediction p = topics.predictions().valueSerde().deserializer().deserialize(r.topic(), r.value());
-                    Map<String, List<Prediction>> into = r.topic().equals(topics.predictions().name()) ? predictions
-                            : r.topic().equals(topics.review().name()) ? review : blocked;
-                    into.computeIfAbsent(p.getCorrelationId(), k -> new ArrayList<>()).add(p);
-                }
-                if (predictions.size() == COMPLETE.size() + 1 && quietUntil == Long.MAX_VALUE) {
-                    quietUntil = System.currentTimeMillis() + 3_000; // then a little longer, for any duplicate
-                }
-            }
-        }
     }
 
     private static float score(Prediction p, String label) {

@@ -301,7 +301,7 @@ class TriageIntegrationTest {
      * Reads the predictions and dead letters until {@code expected} of them are there, and whatever the action topics
      * hold (written in the same transactions), then a little longer to catch any duplicate.
      */
-    private static void readCommitted(EmbeddedKafkaBroker broker, Topics topics, int expected,
+    static void readCommitted(EmbeddedKafkaBroker broker, Topics topics, int expected,
                                       Map<String, List<Prediction>> predictions, List<DeadLetter> deadLetters,
                                       Map<String, List<Prediction>> review, Map<String, List<Prediction>> blocked) {
         Map<String, Object> props = new HashMap<>();
