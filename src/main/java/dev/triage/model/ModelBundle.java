@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A loaded and validated model bundle: {@code model.json} plus four TorchScript modules (text, image and audio
@@ -20,7 +22,8 @@ import java.util.Set;
  * module is run on a zero input of its contract's shape, one row and three), a module whose output rows do not follow
  * its input rows, a fusion input width that is not the sum of the encoder widths, a label count that differs from
  * the fusion head's output width, an unknown tokenizer, a Hugging Face tokenizer.json that Triage cannot use (see
- * {@link TokenizerFileCheck}). Every problem of model.json is reported at once.
+ * {@link TokenizerFileCheck}). Every problem of model.json is reported at once, and so is every module that fails
+ * ({@link ModelBundleException#failures()}).
  */
 public final class ModelBundle implements AutoCloseable {
 
@@ -62,10 +65,6 @@ public final class ModelBundle implements AutoCloseable {
         Path manifestFile = directory.resolve(ModelManifest.FILE_NAME);
         ModelManifest manifest = ModelManifest.read(manifestFile);
         checkManifest(manifestFile, manifest);
-        Path textFile = moduleFile(directory, manifestFile, "text", manifest.text().file());
-        Path imageFile = moduleFile(directory, manifestFile, "image", manifest.image().file());
-        Path audioFile = moduleFile(directory, manifestFile, "audio", manifest.audio().file());
-        Path fusionFile = moduleFile(directory, manifestFile, "fusion", manifest.fusion().file());
         if (manifest.text().tokenizerFile() != null) {
             Path tokenizerFile = bundleFile(directory, manifestFile, "text.tokenizerFile", manifest.text().tokenizerFile());
             List<String> problems = TokenizerFileCheck.problems(tokenizerFile, manifest.text().vocabSize());
@@ -77,27 +76,69 @@ public final class ModelBundle implements AutoCloseable {
         Engine engine = Djl.init(settings);
         Device device = settings.resolveDevice(engine);
         ModelManifest.ImageSpec img = manifest.image();
+        // Every module is loaded and checked, so that each one's failure is reported, not only the first.
+        ModuleLoader loader = new ModuleLoader(directory, manifestFile, device);
         List<TorchModule> modules = new ArrayList<>(4);
         try {
-            modules.add(TorchModule.load("text_encoder", textFile, device, List.of(TorchModule.Input.ids(
-                    "tokens", new Shape(manifest.text().maxTokens()), manifest.text().vocabSize()))));
-            modules.add(TorchModule.load("image_encoder", imageFile, device, List.of(
-                    TorchModule.Input.floats("pixels", new Shape(3, img.size(), img.size())))));
-            modules.add(TorchModule.load("audio_encoder", audioFile, device, List.of(
-                    TorchModule.Input.floats("wave", new Shape(manifest.audio().clipSamples())))));
-            modules.add(TorchModule.load("fusion_head", fusionFile, device, List.of(
+            modules.add(loader.load("text_encoder", "text", manifest.text().file(), List.of(TorchModule.Input.ids(
+                    "tokens", new Shape(manifest.text().maxTokens()), manifest.text().vocabSize())),
+                    m -> checkWidth(m, manifest.text().outputWidth(), "text.outputWidth")));
+            modules.add(loader.load("image_encoder", "image", img.file(), List.of(
+                    TorchModule.Input.floats("pixels", new Shape(3, img.size(), img.size()))),
+                    m -> checkWidth(m, img.outputWidth(), "image.outputWidth")));
+            modules.add(loader.load("audio_encoder", "audio", manifest.audio().file(), List.of(
+                    TorchModule.Input.floats("wave", new Shape(manifest.audio().clipSamples()))),
+                    m -> checkWidth(m, manifest.audio().outputWidth(), "audio.outputWidth")));
+            modules.add(loader.load("fusion_head", "fusion", manifest.fusion().file(), List.of(
                     TorchModule.Input.floats("embedding", new Shape(manifest.fusion().inputWidth())),
-                    TorchModule.Input.floats("mask", new Shape(MASK_ORDER.size())))));
-            checkWidth(modules.get(0), manifest.text().outputWidth(), "text.outputWidth");
-            checkWidth(modules.get(1), img.outputWidth(), "image.outputWidth");
-            checkWidth(modules.get(2), manifest.audio().outputWidth(), "audio.outputWidth");
-            checkFusionWidth(modules.get(3), manifest.labels().size());
+                    TorchModule.Input.floats("mask", new Shape(MASK_ORDER.size()))),
+                    m -> checkFusionWidth(m, manifest.labels().size())));
+            if (!loader.failures.isEmpty()) {
+                throw ModelBundleException.of(directory, loader.failures);
+            }
         } catch (RuntimeException e) {
-            modules.forEach(TorchModule::close);
+            modules.stream().filter(Objects::nonNull).forEach(TorchModule::close);
             throw e;
         }
-        return new ModelBundle(directory, manifest, device, modules,
-                BundleHash.of(manifestFile, textFile, imageFile, audioFile, fusionFile));
+        Path[] hashed = {manifestFile, modules.get(0).file(), modules.get(1).file(), modules.get(2).file(),
+                modules.get(3).file()};
+        return new ModelBundle(directory, manifest, device, modules, BundleHash.of(hashed));
+    }
+
+    /** Loads and checks modules, collecting each one's {@link ModelBundleException} instead of stopping at it. */
+    private static final class ModuleLoader {
+        private final Path directory;
+        private final Path manifestFile;
+        private final Device device;
+        final List<ModelBundleException> failures = new ArrayList<>();
+
+        ModuleLoader(Path directory, Path manifestFile, Device device) {
+            this.directory = directory;
+            this.manifestFile = manifestFile;
+            this.device = device;
+        }
+
+        /** The module, loaded and checked by {@code check}; null (its failure recorded) when either failed. */
+        TorchModule load(String name, String section, String file, List<TorchModule.Input> inputs,
+                         Consumer<TorchModule> check) {
+            TorchModule module = null;
+            try {
+                module = TorchModule.load(name, moduleFile(directory, manifestFile, section, file), device, inputs);
+                check.accept(module);
+                return module;
+            } catch (ModelBundleException e) {
+                if (module != null) {
+                    module.close();
+                }
+                failures.add(e);
+                return null;
+            } catch (RuntimeException e) {
+                if (module != null) {
+                    module.close();
+                }
+                throw e;
+            }
+        }
     }
 
     private static void checkManifest(Path file, ModelManifest m) {

@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.IntFunction;
 
@@ -113,9 +115,24 @@ public final class ModelCheck {
             }
             return bundle;
         } catch (ModelBundleException e) {
-            fail("load: " + e.getMessage());
+            Map<Path, String> modules = moduleNames();
+            for (ModelBundleException failure : e.failures()) {
+                String module = modules.get(failure.file());
+                fail("load: " + (module == null ? "" : module + ": ") + failure.getMessage());
+            }
             return null;
         }
+    }
+
+    /** The module each TorchScript file of the bundle is, by its path as {@link ModelBundle} resolves it. */
+    private Map<Path, String> moduleNames() {
+        ModelManifest m = ModelManifest.read(options.bundle().resolve(ModelManifest.FILE_NAME));
+        Map<Path, String> names = new HashMap<>();
+        names.put(options.bundle().resolve(m.text().file()).normalize(), "text_encoder");
+        names.put(options.bundle().resolve(m.image().file()).normalize(), "image_encoder");
+        names.put(options.bundle().resolve(m.audio().file()).normalize(), "audio_encoder");
+        names.put(options.bundle().resolve(m.fusion().file()).normalize(), "fusion_head");
+        return names;
     }
 
     private void checkModules(ModelBundle bundle) {
