@@ -2,16 +2,19 @@ package dev.triage.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.TranslateException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -42,9 +45,11 @@ public final class ModelBundle implements AutoCloseable {
     private final TorchModule image;
     private final TorchModule audio;
     private final TorchModule fusion;
+    private final HuggingFaceTokenizer tokenizer;
 
     private ModelBundle(Path directory, ModelManifest manifest, Device device, List<TorchModule> modules,
-                        String contentHash) {
+                        HuggingFaceTokenizer tokenizer, String contentHash) {
+        this.tokenizer = tokenizer;
         this.contentHash = contentHash;
         this.directory = directory;
         this.manifest = manifest;
@@ -102,7 +107,17 @@ public final class ModelBundle implements AutoCloseable {
         }
         Path[] hashed = {manifestFile, modules.get(0).file(), modules.get(1).file(), modules.get(2).file(),
                 modules.get(3).file()};
-        return new ModelBundle(directory, manifest, device, modules, BundleHash.of(hashed));
+        HuggingFaceTokenizer tokenizer = null;
+        if (manifest.text().tokenizerFile() != null) {
+            Path file = directory.resolve(manifest.text().tokenizerFile());
+            try {
+                tokenizer = Djl.huggingFaceTokenizer(file, manifest.text().maxTokens());
+            } catch (IOException | RuntimeException e) {
+                modules.forEach(TorchModule::close);
+                throw new ModelBundleException(file, "unreadable tokenizer: " + e.getMessage(), e);
+            }
+        }
+        return new ModelBundle(directory, manifest, device, modules, tokenizer, BundleHash.of(hashed));
     }
 
     /** Loads and checks modules, collecting each one's {@link ModelBundleException} instead of stopping at it. */
@@ -308,9 +323,23 @@ public final class ModelBundle implements AutoCloseable {
         return fusion;
     }
 
-    /** Closes the four modules; close the encoders and predictors that use them first. */
+    /**
+     * The native Hugging Face tokenizer of the {@value TextContract#HUGGING_FACE} text contract (see
+     * {@link Djl#huggingFaceTokenizer}), owned by this bundle and closed with it; empty for the other tokenizers.
+     */
+    public Optional<HuggingFaceTokenizer> huggingFaceTokenizer() {
+        return Optional.ofNullable(tokenizer);
+    }
+
+    /**
+     * Closes the four modules and the tokenizer; close the encoders and predictors that use them first, and tokenize
+     * no more with {@link #huggingFaceTokenizer()}.
+     */
     @Override
     public void close() {
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
         text.close();
         image.close();
         audio.close();
