@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A loaded and validated model bundle: {@code model.json} plus four TorchScript modules (text, image and audio
@@ -87,6 +88,7 @@ public final class ModelBundle implements AutoCloseable {
         try {
             modules.add(loader.load("text_encoder", "text", manifest.text().file(), List.of(TorchModule.Input.ids(
                     "tokens", new Shape(manifest.text().maxTokens()), manifest.text().vocabSize())),
+                    TextEncoderInputs.forwardArguments(manifest.text().inputs()),
                     m -> checkWidth(m, manifest.text().outputWidth(), "text.outputWidth")));
             modules.add(loader.load("image_encoder", "image", img.file(), List.of(
                     TorchModule.Input.floats("pixels", new Shape(3, img.size(), img.size()))),
@@ -136,9 +138,16 @@ public final class ModelBundle implements AutoCloseable {
         /** The module, loaded and checked by {@code check}; null (its failure recorded) when either failed. */
         TorchModule load(String name, String section, String file, List<TorchModule.Input> inputs,
                          Consumer<TorchModule> check) {
+            return load(name, section, file, inputs, UnaryOperator.identity(), check);
+        }
+
+        /** As above, for a module whose forward arguments are derived from its inputs by {@code arguments}. */
+        TorchModule load(String name, String section, String file, List<TorchModule.Input> inputs,
+                         UnaryOperator<NDList> arguments, Consumer<TorchModule> check) {
             TorchModule module = null;
             try {
-                module = TorchModule.load(name, moduleFile(directory, manifestFile, section, file), device, inputs);
+                module = TorchModule.load(name, moduleFile(directory, manifestFile, section, file), device, inputs,
+                        arguments);
                 check.accept(module);
                 return module;
             } catch (ModelBundleException e) {
@@ -179,6 +188,10 @@ public final class ModelBundle implements AutoCloseable {
                     + " tokenizer reads a tokenizer.json in the bundle)");
         } else if (!huggingFace && m.text().tokenizerFile() != null) {
             problems.add("text.tokenizerFile: only the " + TextContract.HUGGING_FACE + " tokenizer reads a file");
+        }
+        String inputs = TextEncoderInputs.problem(m.text().encoderInputs());
+        if (inputs != null) {
+            problems.add(inputs);
         }
         positive(problems, "text.vocabSize", m.text().vocabSize());
         positive(problems, "text.maxTokens", m.text().maxTokens());

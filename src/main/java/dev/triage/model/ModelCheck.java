@@ -109,6 +109,10 @@ public final class ModelCheck {
                     + ModelBundle.BATCH_PROBE + ", output widths " + m.text().outputWidth() + " + "
                     + m.image().outputWidth() + " + " + m.audio().outputWidth() + " = " + m.fusion().inputWidth()
                     + " -> " + m.labels().size() + " logits");
+            if (TextEncoderInputs.takesAttentionMask(m.text().inputs())) {
+                pass("text.inputs " + m.text().inputs() + ": the text encoder is called with the ids and an attention"
+                        + " mask, int64 [batch, " + m.text().maxTokens() + "] each, 1 where the id is not 0 (padding)");
+            }
             if (m.text().tokenizerFile() != null) {
                 pass("text.tokenizerFile " + m.text().tokenizerFile() + ": read by the tokenizers library, ids below"
                         + " text.vocabSize " + m.text().vocabSize() + ", id 0 is its padding token");
@@ -239,6 +243,7 @@ public final class ModelCheck {
     private void checkFixtures(List<Runner> runners) {
         try {
             ParityFixtures f = ParityFixtures.read(options.fixtures());
+            checkFixtureMask(f, runners.get(0).module());
             for (int b : f.batchSizes()) {
                 double[] diffs = {
                     ParityFixtures.maxAbsDiff(runners.get(0).run(new List<?>[] {f.tokens(b)}), f.output(b, "text")),
@@ -259,6 +264,25 @@ public final class ModelCheck {
         } catch (RuntimeException e) {
             fail("parity fixtures " + options.fixtures() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The fixtures' attention mask, when they hold one, must be the one Triage derives from their ids: otherwise
+     * PyTorch's outputs were computed from other inputs than the ones Triage feeds.
+     */
+    private void checkFixtureMask(ParityFixtures f, TorchModule text) {
+        int rows = f.batchSizes().stream().max(Integer::compare).orElse(0);
+        f.attentionMask(rows).ifPresent(masks -> {
+            List<long[]> tokens = f.tokens(rows);
+            for (int r = 0; r < rows; r++) {
+                if (!Arrays.equals(masks.get(r), TextEncoderInputs.attentionMask(tokens.get(r)))) {
+                    fail("parity fixtures: attentionMask row " + r + " is not 1 exactly where the token id is not 0,"
+                            + " the mask Triage passes " + text.name());
+                    return;
+                }
+            }
+            pass("parity fixtures: attentionMask is 1 exactly where the token id is not 0, as Triage passes it");
+        });
     }
 
     private void throughput(List<Runner> runners) {

@@ -74,7 +74,7 @@ class ModelCheckCommandTest {
         assertThat(check()).isEqualTo(1);
         assertThat(lines()).filteredOn(l -> l.startsWith("FAIL  ")).containsExactlyInAnyOrder(
                 "FAIL  model.json text.vocab: unknown field (known: [file, tokenizer, vocabSize, maxTokens, outputWidth,"
-                        + " tokenizerFile])",
+                        + " tokenizerFile, inputs])",
                 "FAIL  model.json image.size: expected an integer, got string \"224\"",
                 "FAIL  model.json audio.clipSamples: missing");
         assertThat(out.toString()).contains("model check FAILED: 3 problem(s)").doesNotContain("load");

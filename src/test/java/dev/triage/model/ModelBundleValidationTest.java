@@ -158,6 +158,19 @@ class ModelBundleValidationTest {
     }
 
     @Test
+    void textInputsTriageCannotFeedAreRefused() throws IOException {
+        editManifest(m -> m.withObjectProperty("text").putArray("inputs").add("input_ids").add("token_type_ids"));
+        assertRefused("model.json", "text.inputs: must be one of [[input_ids], [input_ids, attention_mask]] (the text"
+                + " encoder's forward arguments), got [input_ids, token_type_ids]");
+    }
+
+    @Test
+    void anAttentionMaskForAnEncoderThatTakesOnlyIdsFailsOnTheZeroInput() throws IOException {
+        editManifest(m -> m.withObjectProperty("text").putArray("inputs").add("input_ids").add("attention_mask"));
+        assertRefused("text_encoder.pt", "failed on a zero input of shape [(1, 48)]");
+    }
+
+    @Test
     void moduleFileOutsideTheBundle() throws IOException {
         editManifest(m -> m.withObjectProperty("fusion").put("file", "../fusion_head.pt"));
         assertRefused("model.json", "not a file inside the bundle");
