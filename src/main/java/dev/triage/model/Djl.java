@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place that configures DJL: offline mode (nothing downloads at run time) and libtorch's thread counts,
  * which DJL reads from system properties once, when the PyTorch engine starts. Call {@link #init} before any other
- * DJL use; later calls with different thread counts cannot change them and are logged.
+ * DJL use; later calls with different thread counts cannot change them and are logged. Hugging Face tokenizers are
+ * made here too ({@link #huggingFaceTokenizer}), after their native library is pinned to the jar's CPU build.
  *
  * <p>Which libtorch: the one in the jar, unless DJL's {@code PYTORCH_LIBRARY_PATH} names an installed one (with
  * {@code PYTORCH_VERSION}, {@code PYTORCH_FLAVOR} and a JNI built for it by {@code tools/build-djl-jni.sh}), see

@@ -13,7 +13,7 @@ import java.util.function.IntFunction;
 /**
  * What {@code triage model check} does to a bundle, printing one line per check: the manifest (every problem, as
  * {@code section.field: problem}); loading (which refuses a module that fails on an all-zero input or whose output
- * rows do not follow its input rows, see {@link ModelBundle}); each module at batch sizes {@link #BATCH_SIZES} on
+ * rows do not follow its input rows, see {@link ModelBundle}: each failing module on a line of its own); each module at batch sizes {@link #BATCH_SIZES} on
  * all-zero and on random valid input (one output row per input row, the manifest's width, finite values); a row's
  * output alone vs in a batch within a tolerance; PyTorch's outputs in the author's {@link ParityFixtures}, when
  * given; a short throughput table.
