@@ -111,6 +111,11 @@ public final class BundleModelService implements ModelService {
     }
 
     @Override
+    public String tokenizerFileHash() {
+        return bundle.tokenizerFileHash().orElse(null);
+    }
+
+    @Override
     public ImageContract imageContract() {
         return bundle.manifest().image().contract();
     }

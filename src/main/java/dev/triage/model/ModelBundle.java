@@ -47,10 +47,12 @@ public final class ModelBundle implements AutoCloseable {
     private final TorchModule audio;
     private final TorchModule fusion;
     private final HuggingFaceTokenizer tokenizer;
+    private final String tokenizerHash;
 
     private ModelBundle(Path directory, ModelManifest manifest, Device device, List<TorchModule> modules,
-                        HuggingFaceTokenizer tokenizer, String contentHash) {
+                        HuggingFaceTokenizer tokenizer, String contentHash, String tokenizerHash) {
         this.tokenizer = tokenizer;
+        this.tokenizerHash = tokenizerHash;
         this.contentHash = contentHash;
         this.directory = directory;
         this.manifest = manifest;
@@ -107,19 +109,22 @@ public final class ModelBundle implements AutoCloseable {
             modules.stream().filter(Objects::nonNull).forEach(TorchModule::close);
             throw e;
         }
-        Path[] hashed = {manifestFile, modules.get(0).file(), modules.get(1).file(), modules.get(2).file(),
-                modules.get(3).file()};
+        List<Path> hashed = new ArrayList<>(List.of(manifestFile, modules.get(0).file(), modules.get(1).file(),
+                modules.get(2).file(), modules.get(3).file()));
         HuggingFaceTokenizer tokenizer = null;
         if (manifest.text().tokenizerFile() != null) {
             Path file = directory.resolve(manifest.text().tokenizerFile());
             try {
                 tokenizer = Djl.huggingFaceTokenizer(file, manifest.text().maxTokens());
+                hashed.add(file);
             } catch (IOException | RuntimeException e) {
                 modules.forEach(TorchModule::close);
                 throw new ModelBundleException(file, "unreadable tokenizer: " + e.getMessage(), e);
             }
         }
-        return new ModelBundle(directory, manifest, device, modules, tokenizer, BundleHash.of(hashed));
+        return new ModelBundle(directory, manifest, device, modules, tokenizer,
+                BundleHash.of(hashed.toArray(Path[]::new)),
+                tokenizer == null ? null : BundleHash.of(hashed.get(hashed.size() - 1)));
     }
 
     /** Loads and checks modules, collecting each one's {@link ModelBundleException} instead of stopping at it. */
@@ -289,12 +294,15 @@ public final class ModelBundle implements AutoCloseable {
         return directory;
     }
 
-    /** The parsed model.json. */
-    /** {@code sha256:...} of the manifest and the module files: what was run, whatever the version says. */
+    /**
+     * {@code sha256:...} of the manifest, the module files and the tokenizer file: what was run, whatever the version
+     * says.
+     */
     public String contentHash() {
         return contentHash;
     }
 
+    /** The parsed model.json. */
     public ModelManifest manifest() {
         return manifest;
     }
@@ -342,6 +350,11 @@ public final class ModelBundle implements AutoCloseable {
      */
     public Optional<HuggingFaceTokenizer> huggingFaceTokenizer() {
         return Optional.ofNullable(tokenizer);
+    }
+
+    /** {@code sha256:...} of the tokenizer file, empty when the text contract names none. */
+    public Optional<String> tokenizerFileHash() {
+        return Optional.ofNullable(tokenizerHash);
     }
 
     /**

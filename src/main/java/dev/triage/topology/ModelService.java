@@ -41,6 +41,14 @@ public interface ModelService extends AutoCloseable {
         return Tokenizer.forContract(textContract(), limits);
     }
 
+    /**
+     * A hash of the tokenizer file {@link #textContract()} names (a Hugging Face tokenizer.json), null when it names
+     * none. The text decoder is built with it at start, so a hot swap must keep it, as it keeps the contracts.
+     */
+    default String tokenizerFileHash() {
+        return null;
+    }
+
     ModelSession openSession();
 
     /** Whether the modules run on a GPU (the engine then runs few workers with large batches). */
