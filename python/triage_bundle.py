@@ -10,7 +10,8 @@
 
 then check it as Triage will run it:  triage model check my-bundle
 
-The modules (see README, "The model bundle"): text int64[B, maxTokens] -> float32[B, Wt] (ids right-padded with 0);
+The modules (see README, "The model bundle"): text int64[B, maxTokens] -> float32[B, Wt] (ids right-padded with 0;
+with TextContract(inputs=("input_ids", "attention_mask")) it takes (ids, mask), the mask int64 1 where the id is not 0);
 image float32[B, 3, size, size] -> [B, Wi]; audio float32[B, clipSamples] -> [B, Wa]; fusion (float32[B, Wt+Wi+Wa]
 with zeros where a modality is missing, mask float32[B, 3] in the order TEXT, IMAGE, AUDIO) -> logits [B, labels].
 
@@ -42,27 +43,46 @@ TRACE_TOLERANCE = 1e-4  # traced vs eager module on the second example batch
 EXAMPLE_BATCHES = (2, 5)
 FIXTURE_BATCHES = (1, 3, 8)
 MODULE_INPUTS = (("text", "tokens"), ("image", "images"), ("audio", "audio"))
+INPUT_IDS = "input_ids"
+ATTENTION_MASK = "attention_mask"
+TEXT_INPUTS = ((INPUT_IDS,), (INPUT_IDS, ATTENTION_MASK))  # what Triage can feed a text encoder
+
+
+def attention_mask(tokens: torch.Tensor) -> torch.Tensor:
+    """The mask Triage passes with right-padded ids: 1 where the id is not 0 (special tokens included), else 0."""
+    return (tokens != 0).to(torch.int64)
 
 
 @dataclass
 class TextContract:
     """Token ids in [0, vocab_size), right-padded with 0 to max_tokens, from Triage's own tokenizer (hash-ngram-v1)
     or, with tokenizer_file set, from a Hugging Face tokenizer.json (copied into the bundle; its id 0 must be its
-    padding token, as BERT's [PAD])."""
+    padding token, as BERT's [PAD]). inputs: the text encoder's forward arguments, ("input_ids",) or
+    ("input_ids", "attention_mask"): then it is called with the ids and attention_mask(ids)."""
     vocab_size: int
     max_tokens: int
     tokenizer: str = "hash-ngram-v1"
     tokenizer_file: Optional[str] = None
+    inputs: Sequence[str] = (INPUT_IDS,)
 
     def __post_init__(self):
         if self.tokenizer_file is not None:
             self.tokenizer = "huggingface"
+        self.inputs = tuple(self.inputs)
+        if self.inputs not in TEXT_INPUTS:
+            raise ValueError(f"TextContract.inputs must be one of {list(TEXT_INPUTS)}, got {self.inputs}")
+
+    def arguments(self, tokens: torch.Tensor) -> tuple:
+        """The text encoder's forward arguments for a batch of right-padded ids, as Triage passes them."""
+        return (tokens, attention_mask(tokens)) if ATTENTION_MASK in self.inputs else (tokens,)
 
     def json(self, width: int) -> dict:
         spec = {"file": FILES["text"], "tokenizer": self.tokenizer, "vocabSize": int(self.vocab_size),
                 "maxTokens": int(self.max_tokens), "outputWidth": width}
         if self.tokenizer_file is not None:
             spec["tokenizerFile"] = TOKENIZER_FILE
+        if self.inputs != (INPUT_IDS,):
+            spec["inputs"] = list(self.inputs)
         return spec
 
 
@@ -118,6 +138,8 @@ def export_bundle(out_dir: str, *, text: torch.nn.Module, image: torch.nn.Module
     for key, _ in MODULE_INPUTS:
         examples[key] = [(random_inputs(key, b, text_contract, image_contract, audio_contract, generator),)
                          for b in example_batches]
+        if key == "text":
+            examples[key] = [text_contract.arguments(tokens) for (tokens,) in examples[key]]
         with torch.no_grad():
             widths[key] = int(eager[key](*examples[key][0]).shape[1])
     fusion_width = sum(widths.values())
@@ -133,6 +155,9 @@ def export_bundle(out_dir: str, *, text: torch.nn.Module, image: torch.nn.Module
         _check_zero_input(key, modules[key], examples[key][0])
     _check_fusion_width(modules["fusion"], fusion_width, len(labels))
     _warn_if_short_texts_look_alike(modules["text"], text_contract, generator)
+    # From here on the text encoder is called with ids alone, as Triage's callers do; the mask is derived.
+    text_module = modules["text"]
+    modules["text"] = lambda tokens: text_module(*text_contract.arguments(tokens))
 
     if fixture_inputs is None:
         rows = max(fixture_batches)
@@ -144,7 +169,7 @@ def export_bundle(out_dir: str, *, text: torch.nn.Module, image: torch.nn.Module
         raise BundleError(f"a row's output changes with its batch beyond {BATCH_TOLERANCE} (max abs diff from the "
                           f"row alone, batches {list(fixture_batches)}): {drift}. A BatchNorm or Dropout left in "
                           "training mode, or anything that mixes rows, does this")
-    write_fixtures(modules, fixture_inputs, out_dir, fixture_batches, fixture_source)
+    write_fixtures(modules, fixture_inputs, out_dir, fixture_batches, fixture_source, text_contract.inputs)
     if text_contract.tokenizer_file is not None:
         shutil.copyfile(text_contract.tokenizer_file, os.path.join(out_dir, TOKENIZER_FILE))
 
@@ -218,7 +243,7 @@ def _warn_if_short_texts_look_alike(text: torch.jit.ScriptModule, contract: Text
     tokens = torch.zeros(4, contract.max_tokens, dtype=torch.int64)
     tokens[:, :2] = torch.randint(1, contract.vocab_size, (4, 2), generator=generator)
     with torch.no_grad():
-        out = text(tokens)
+        out = text(*contract.arguments(tokens))
     if (out - out[:1]).abs().max().item() < 1e-4:
         warnings.warn("text: 4 different two-token texts give the same output. Ids are right-padded with 0, so "
                       "out[:, -1] reads a padding step: take each row's last non-pad step, or pool over non-pad steps")
@@ -267,9 +292,11 @@ def _write(array: torch.Tensor, directory: str, file: str, dtype: str) -> dict:
     return {"file": file, "dtype": dtype, "shape": list(data.shape)}
 
 
-def write_fixtures(modules: dict, inputs: dict, out_dir: str, batches=FIXTURE_BATCHES, source: str = "") -> None:
+def write_fixtures(modules: dict, inputs: dict, out_dir: str, batches=FIXTURE_BATCHES, source: str = "",
+                   text_inputs: Sequence[str] = (INPUT_IDS,)) -> None:
     """Parity fixtures in out_dir/fixtures, the format `triage model check` reads (dev.triage.model.ParityFixtures):
-    the inputs (largest batch, shared: batch b uses the first b rows) and the modules' outputs per batch."""
+    the inputs (largest batch, shared: batch b uses the first b rows) and the modules' outputs per batch. The text
+    module is called with the ids alone; with "attention_mask" in text_inputs the fixtures hold the mask too."""
     fdir = os.path.join(out_dir, "fixtures")
     os.makedirs(fdir, exist_ok=True)
     rows = max(batches)
@@ -280,6 +307,9 @@ def write_fixtures(modules: dict, inputs: dict, out_dir: str, batches=FIXTURE_BA
     }, "source": source, "batches": [], "notes": "Batch b uses the first b rows of each input. fusionEmbedding is the concatenation "
                                "of the text, image and audio outputs with masked segments zeroed; logits are "
                                "fusion_head(fusionEmbedding, fusionMask). Little-endian, row-major."}
+    if ATTENTION_MASK in text_inputs:
+        desc["inputs"]["attentionMask"] = _write(attention_mask(inputs["tokens"][:rows]), fdir, "attention_mask.bin",
+                                                 "int64")
     with torch.no_grad():
         for b in batches:
             text = modules["text"](inputs["tokens"][:b])

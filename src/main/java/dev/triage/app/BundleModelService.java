@@ -2,6 +2,10 @@ package dev.triage.app;
 
 import dev.triage.avro.Modality;
 import dev.triage.config.TriageConfig;
+import dev.triage.encode.DecodeLimits;
+import dev.triage.encode.HuggingFaceTextTokenizer;
+import dev.triage.encode.TextTokenizer;
+import dev.triage.encode.Tokenizer;
 import dev.triage.fuse.FusionPredictor;
 import dev.triage.model.AudioContract;
 import dev.triage.model.BatchedModule;
@@ -97,6 +101,20 @@ public final class BundleModelService implements ModelService {
         return bundle.textContract();
     }
 
+    /** The bundle's tokenizer; a Hugging Face one shares the bundle's native tokenizer, closed with this service. */
+    @Override
+    public Tokenizer tokenizer(DecodeLimits limits) {
+        TextContract contract = bundle.textContract();
+        return bundle.huggingFaceTokenizer()
+                .<Tokenizer>map(shared -> HuggingFaceTextTokenizer.sharing(shared, contract, limits))
+                .orElseGet(() -> new TextTokenizer(contract, limits));
+    }
+
+    @Override
+    public String tokenizerFileHash() {
+        return bundle.tokenizerFileHash().orElse(null);
+    }
+
     @Override
     public ImageContract imageContract() {
         return bundle.manifest().image().contract();
@@ -163,6 +181,7 @@ public final class BundleModelService implements ModelService {
         }
     }
 
+    /** Closes the bundle: its modules and its tokenizer (also when a hot swap retires this model). */
     @Override
     public void close() {
         bundle.close();

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -132,10 +133,11 @@ final class ModelWatcher implements AutoCloseable {
         contracts.put("text", ModelService::textContract);
         contracts.put("image", ModelService::imageContract);
         contracts.put("audio", ModelService::audioContract);
+        contracts.put("text tokenizer file", ModelService::tokenizerFileHash);
         for (Map.Entry<String, Function<ModelService, Object>> c : contracts.entrySet()) {
             Object now = c.getValue().apply(running);
             Object then = c.getValue().apply(next);
-            if (!now.equals(then)) {
+            if (!Objects.equals(now, then)) {
                 return "its " + c.getKey() + " input contract " + then + " differs from " + now
                         + " (the decoders are built at start: restart to change it)";
             }

@@ -49,7 +49,7 @@ final class ModelLimit {
     /** Turns a complete post's raw events into encoder inputs, with the pipeline's own preprocessing code. */
     private record Decoder(Tokenizer tokenizer, ImagePreprocessor images, AudioPreprocessor audio) {
         Decoder(ModelService model, DecodeLimits limits) {
-            this(Tokenizer.forContract(model.textContract(), limits), new ImagePreprocessor(model.imageContract(), limits),
+            this(model.tokenizer(limits), new ImagePreprocessor(model.imageContract(), limits),
                     new AudioPreprocessor(model.audioContract(), limits));
         }
 

@@ -10,8 +10,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * A bundle's identity by content: SHA-256 over its manifest and its four module files, in that order, each prefixed
- * by its length. Two bundles with the same hash score every post the same; the name and version are what the author
+ * A bundle's identity by content: SHA-256 over its manifest, its four module files and its tokenizer.json if it has
+ * one, in that order, each prefixed by its length. Two bundles with the same hash score every post the same; the name and version are what the author
  * says, the hash what was run.
  */
 final class BundleHash {

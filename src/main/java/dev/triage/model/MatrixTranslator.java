@@ -6,16 +6,24 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
+import java.util.function.UnaryOperator;
 
 /**
- * Passes an already batched {@link NDList} to the module and copies its single float32 {@code [B, W]} output into
- * Java rows, so nothing native outlives the call. Batching is the caller's: DJL's batchifier is off.
+ * Passes an already batched {@link NDList} to the module, with the arguments the module derives from it (see
+ * {@link TorchModule}), and copies its single float32 {@code [B, W]} output into Java rows, so nothing native outlives
+ * the call. Batching is the caller's: DJL's batchifier is off.
  */
 final class MatrixTranslator implements NoBatchifyTranslator<NDList, float[][]> {
 
+    private final UnaryOperator<NDList> forwardArguments;
+
+    MatrixTranslator(UnaryOperator<NDList> forwardArguments) {
+        this.forwardArguments = forwardArguments;
+    }
+
     @Override
     public NDList processInput(TranslatorContext ctx, NDList input) {
-        return input;
+        return forwardArguments.apply(input);
     }
 
     @Override

@@ -2,16 +2,22 @@ package dev.triage.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.TranslateException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A loaded and validated model bundle: {@code model.json} plus four TorchScript modules (text, image and audio
@@ -20,7 +26,8 @@ import java.util.Set;
  * module is run on a zero input of its contract's shape, one row and three), a module whose output rows do not follow
  * its input rows, a fusion input width that is not the sum of the encoder widths, a label count that differs from
  * the fusion head's output width, an unknown tokenizer, a Hugging Face tokenizer.json that Triage cannot use (see
- * {@link TokenizerFileCheck}). Every problem of model.json is reported at once.
+ * {@link TokenizerFileCheck}). Every problem of model.json is reported at once, and so is every module that fails
+ * ({@link ModelBundleException#failures()}).
  */
 public final class ModelBundle implements AutoCloseable {
 
@@ -39,9 +46,13 @@ public final class ModelBundle implements AutoCloseable {
     private final TorchModule image;
     private final TorchModule audio;
     private final TorchModule fusion;
+    private final HuggingFaceTokenizer tokenizer;
+    private final String tokenizerHash;
 
     private ModelBundle(Path directory, ModelManifest manifest, Device device, List<TorchModule> modules,
-                        String contentHash) {
+                        HuggingFaceTokenizer tokenizer, String contentHash, String tokenizerHash) {
+        this.tokenizer = tokenizer;
+        this.tokenizerHash = tokenizerHash;
         this.contentHash = contentHash;
         this.directory = directory;
         this.manifest = manifest;
@@ -62,10 +73,6 @@ public final class ModelBundle implements AutoCloseable {
         Path manifestFile = directory.resolve(ModelManifest.FILE_NAME);
         ModelManifest manifest = ModelManifest.read(manifestFile);
         checkManifest(manifestFile, manifest);
-        Path textFile = moduleFile(directory, manifestFile, "text", manifest.text().file());
-        Path imageFile = moduleFile(directory, manifestFile, "image", manifest.image().file());
-        Path audioFile = moduleFile(directory, manifestFile, "audio", manifest.audio().file());
-        Path fusionFile = moduleFile(directory, manifestFile, "fusion", manifest.fusion().file());
         if (manifest.text().tokenizerFile() != null) {
             Path tokenizerFile = bundleFile(directory, manifestFile, "text.tokenizerFile", manifest.text().tokenizerFile());
             List<String> problems = TokenizerFileCheck.problems(tokenizerFile, manifest.text().vocabSize());
@@ -77,27 +84,90 @@ public final class ModelBundle implements AutoCloseable {
         Engine engine = Djl.init(settings);
         Device device = settings.resolveDevice(engine);
         ModelManifest.ImageSpec img = manifest.image();
+        // Every module is loaded and checked, so that each one's failure is reported, not only the first.
+        ModuleLoader loader = new ModuleLoader(directory, manifestFile, device);
         List<TorchModule> modules = new ArrayList<>(4);
         try {
-            modules.add(TorchModule.load("text_encoder", textFile, device, List.of(TorchModule.Input.ids(
-                    "tokens", new Shape(manifest.text().maxTokens()), manifest.text().vocabSize()))));
-            modules.add(TorchModule.load("image_encoder", imageFile, device, List.of(
-                    TorchModule.Input.floats("pixels", new Shape(3, img.size(), img.size())))));
-            modules.add(TorchModule.load("audio_encoder", audioFile, device, List.of(
-                    TorchModule.Input.floats("wave", new Shape(manifest.audio().clipSamples())))));
-            modules.add(TorchModule.load("fusion_head", fusionFile, device, List.of(
+            modules.add(loader.load("text_encoder", "text", manifest.text().file(), List.of(TorchModule.Input.ids(
+                    "tokens", new Shape(manifest.text().maxTokens()), manifest.text().vocabSize())),
+                    TextEncoderInputs.forwardArguments(manifest.text().inputs()),
+                    m -> checkWidth(m, manifest.text().outputWidth(), "text.outputWidth")));
+            modules.add(loader.load("image_encoder", "image", img.file(), List.of(
+                    TorchModule.Input.floats("pixels", new Shape(3, img.size(), img.size()))),
+                    m -> checkWidth(m, img.outputWidth(), "image.outputWidth")));
+            modules.add(loader.load("audio_encoder", "audio", manifest.audio().file(), List.of(
+                    TorchModule.Input.floats("wave", new Shape(manifest.audio().clipSamples()))),
+                    m -> checkWidth(m, manifest.audio().outputWidth(), "audio.outputWidth")));
+            modules.add(loader.load("fusion_head", "fusion", manifest.fusion().file(), List.of(
                     TorchModule.Input.floats("embedding", new Shape(manifest.fusion().inputWidth())),
-                    TorchModule.Input.floats("mask", new Shape(MASK_ORDER.size())))));
-            checkWidth(modules.get(0), manifest.text().outputWidth(), "text.outputWidth");
-            checkWidth(modules.get(1), img.outputWidth(), "image.outputWidth");
-            checkWidth(modules.get(2), manifest.audio().outputWidth(), "audio.outputWidth");
-            checkFusionWidth(modules.get(3), manifest.labels().size());
+                    TorchModule.Input.floats("mask", new Shape(MASK_ORDER.size()))),
+                    m -> checkFusionWidth(m, manifest.labels().size())));
+            if (!loader.failures.isEmpty()) {
+                throw ModelBundleException.of(directory, loader.failures);
+            }
         } catch (RuntimeException e) {
-            modules.forEach(TorchModule::close);
+            modules.stream().filter(Objects::nonNull).forEach(TorchModule::close);
             throw e;
         }
-        return new ModelBundle(directory, manifest, device, modules,
-                BundleHash.of(manifestFile, textFile, imageFile, audioFile, fusionFile));
+        List<Path> hashed = new ArrayList<>(List.of(manifestFile, modules.get(0).file(), modules.get(1).file(),
+                modules.get(2).file(), modules.get(3).file()));
+        HuggingFaceTokenizer tokenizer = null;
+        if (manifest.text().tokenizerFile() != null) {
+            Path file = directory.resolve(manifest.text().tokenizerFile());
+            try {
+                tokenizer = Djl.huggingFaceTokenizer(file, manifest.text().maxTokens());
+                hashed.add(file);
+            } catch (IOException | RuntimeException e) {
+                modules.forEach(TorchModule::close);
+                throw new ModelBundleException(file, "unreadable tokenizer: " + e.getMessage(), e);
+            }
+        }
+        return new ModelBundle(directory, manifest, device, modules, tokenizer,
+                BundleHash.of(hashed.toArray(Path[]::new)),
+                tokenizer == null ? null : BundleHash.of(hashed.get(hashed.size() - 1)));
+    }
+
+    /** Loads and checks modules, collecting each one's {@link ModelBundleException} instead of stopping at it. */
+    private static final class ModuleLoader {
+        private final Path directory;
+        private final Path manifestFile;
+        private final Device device;
+        final List<ModelBundleException> failures = new ArrayList<>();
+
+        ModuleLoader(Path directory, Path manifestFile, Device device) {
+            this.directory = directory;
+            this.manifestFile = manifestFile;
+            this.device = device;
+        }
+
+        /** The module, loaded and checked by {@code check}; null (its failure recorded) when either failed. */
+        TorchModule load(String name, String section, String file, List<TorchModule.Input> inputs,
+                         Consumer<TorchModule> check) {
+            return load(name, section, file, inputs, UnaryOperator.identity(), check);
+        }
+
+        /** As above, for a module whose forward arguments are derived from its inputs by {@code arguments}. */
+        TorchModule load(String name, String section, String file, List<TorchModule.Input> inputs,
+                         UnaryOperator<NDList> arguments, Consumer<TorchModule> check) {
+            TorchModule module = null;
+            try {
+                module = TorchModule.load(name, moduleFile(directory, manifestFile, section, file), device, inputs,
+                        arguments);
+                check.accept(module);
+                return module;
+            } catch (ModelBundleException e) {
+                if (module != null) {
+                    module.close();
+                }
+                failures.add(e);
+                return null;
+            } catch (RuntimeException e) {
+                if (module != null) {
+                    module.close();
+                }
+                throw e;
+            }
+        }
     }
 
     private static void checkManifest(Path file, ModelManifest m) {
@@ -123,6 +193,10 @@ public final class ModelBundle implements AutoCloseable {
                     + " tokenizer reads a tokenizer.json in the bundle)");
         } else if (!huggingFace && m.text().tokenizerFile() != null) {
             problems.add("text.tokenizerFile: only the " + TextContract.HUGGING_FACE + " tokenizer reads a file");
+        }
+        String inputs = TextEncoderInputs.problem(m.text().encoderInputs());
+        if (inputs != null) {
+            problems.add(inputs);
         }
         positive(problems, "text.vocabSize", m.text().vocabSize());
         positive(problems, "text.maxTokens", m.text().maxTokens());
@@ -220,12 +294,15 @@ public final class ModelBundle implements AutoCloseable {
         return directory;
     }
 
-    /** The parsed model.json. */
-    /** {@code sha256:...} of the manifest and the module files: what was run, whatever the version says. */
+    /**
+     * {@code sha256:...} of the manifest, the module files and the tokenizer file: what was run, whatever the version
+     * says.
+     */
     public String contentHash() {
         return contentHash;
     }
 
+    /** The parsed model.json. */
     public ModelManifest manifest() {
         return manifest;
     }
@@ -267,9 +344,28 @@ public final class ModelBundle implements AutoCloseable {
         return fusion;
     }
 
-    /** Closes the four modules; close the encoders and predictors that use them first. */
+    /**
+     * The native Hugging Face tokenizer of the {@value TextContract#HUGGING_FACE} text contract (see
+     * {@link Djl#huggingFaceTokenizer}), owned by this bundle and closed with it; empty for the other tokenizers.
+     */
+    public Optional<HuggingFaceTokenizer> huggingFaceTokenizer() {
+        return Optional.ofNullable(tokenizer);
+    }
+
+    /** {@code sha256:...} of the tokenizer file, empty when the text contract names none. */
+    public Optional<String> tokenizerFileHash() {
+        return Optional.ofNullable(tokenizerHash);
+    }
+
+    /**
+     * Closes the four modules and the tokenizer; close the encoders and predictors that use them first, and tokenize
+     * no more with {@link #huggingFaceTokenizer()}.
+     */
     @Override
     public void close() {
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
         text.close();
         image.close();
         audio.close();

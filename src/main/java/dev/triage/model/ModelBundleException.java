@@ -8,6 +8,7 @@ public final class ModelBundleException extends RuntimeException {
 
     private final transient Path file;
     private final List<String> problems;
+    private final List<ModelBundleException> failures;
 
     /** A problem with {@code file}; the message is {@code "<file>: <problem>"}. */
     public ModelBundleException(Path file, String problem) {
@@ -16,19 +17,36 @@ public final class ModelBundleException extends RuntimeException {
 
     /** A problem with {@code file} caused by {@code cause}. */
     public ModelBundleException(Path file, String problem, Throwable cause) {
-        super(file + ": " + problem, cause);
-        this.file = file;
-        this.problems = List.of(problem);
+        this(file + ": " + problem, file, List.of(problem), null, cause);
     }
 
     /** Several problems with {@code file}; the message is {@code "<file>: <problem>; <problem>…"}. */
     public ModelBundleException(Path file, List<String> problems) {
-        super(file + ": " + String.join("; ", problems));
-        this.file = file;
-        this.problems = List.copyOf(problems);
+        this(file + ": " + String.join("; ", problems), file, problems, null, null);
     }
 
-    /** The bundle file at fault (model.json or one of the TorchScript modules). */
+    private ModelBundleException(String message, Path file, List<String> problems,
+                                 List<ModelBundleException> failures, Throwable cause) {
+        super(message, cause);
+        this.file = file;
+        this.problems = List.copyOf(problems);
+        this.failures = failures == null ? List.of(this) : List.copyOf(failures);
+    }
+
+    /**
+     * The failures of several files of the bundle in {@code directory} (every module that failed its load checks):
+     * the one failure itself when there is one, else an exception naming the directory whose message joins theirs.
+     */
+    static ModelBundleException of(Path directory, List<ModelBundleException> failures) {
+        if (failures.size() == 1) {
+            return failures.get(0);
+        }
+        List<String> messages = failures.stream().map(Throwable::getMessage).toList();
+        return new ModelBundleException(failures.size() + " modules of " + directory + " refused: "
+                + String.join("; ", messages), directory, messages, failures, failures.get(0));
+    }
+
+    /** The bundle file at fault (model.json or one of the TorchScript modules), or the bundle when several are. */
     public Path file() {
         return file;
     }
@@ -36,5 +54,10 @@ public final class ModelBundleException extends RuntimeException {
     /** What is wrong with {@link #file()}, one entry per problem. */
     public List<String> problems() {
         return problems;
+    }
+
+    /** Each file at fault with its own exception: just this one, unless several modules failed at once. */
+    public List<ModelBundleException> failures() {
+        return failures;
     }
 }

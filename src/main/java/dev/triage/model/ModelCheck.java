@@ -4,14 +4,16 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.IntFunction;
 
 /**
  * What {@code triage model check} does to a bundle, printing one line per check: the manifest (every problem, as
  * {@code section.field: problem}); loading (which refuses a module that fails on an all-zero input or whose output
- * rows do not follow its input rows, see {@link ModelBundle}); each module at batch sizes {@link #BATCH_SIZES} on
+ * rows do not follow its input rows, see {@link ModelBundle}: each failing module on a line of its own); each module at batch sizes {@link #BATCH_SIZES} on
  * all-zero and on random valid input (one output row per input row, the manifest's width, finite values); a row's
  * output alone vs in a batch within a tolerance; PyTorch's outputs in the author's {@link ParityFixtures}, when
  * given; a short throughput table.
@@ -107,15 +109,34 @@ public final class ModelCheck {
                     + ModelBundle.BATCH_PROBE + ", output widths " + m.text().outputWidth() + " + "
                     + m.image().outputWidth() + " + " + m.audio().outputWidth() + " = " + m.fusion().inputWidth()
                     + " -> " + m.labels().size() + " logits");
+            if (TextEncoderInputs.takesAttentionMask(m.text().inputs())) {
+                pass("text.inputs " + m.text().inputs() + ": the text encoder is called with the ids and an attention"
+                        + " mask, int64 [batch, " + m.text().maxTokens() + "] each, 1 where the id is not 0 (padding)");
+            }
             if (m.text().tokenizerFile() != null) {
                 pass("text.tokenizerFile " + m.text().tokenizerFile() + ": read by the tokenizers library, ids below"
                         + " text.vocabSize " + m.text().vocabSize() + ", id 0 is its padding token");
             }
             return bundle;
         } catch (ModelBundleException e) {
-            fail("load: " + e.getMessage());
+            Map<Path, String> modules = moduleNames();
+            for (ModelBundleException failure : e.failures()) {
+                String module = modules.get(failure.file());
+                fail("load: " + (module == null ? "" : module + ": ") + failure.getMessage());
+            }
             return null;
         }
+    }
+
+    /** The module each TorchScript file of the bundle is, by its path as {@link ModelBundle} resolves it. */
+    private Map<Path, String> moduleNames() {
+        ModelManifest m = ModelManifest.read(options.bundle().resolve(ModelManifest.FILE_NAME));
+        Map<Path, String> names = new HashMap<>();
+        names.put(options.bundle().resolve(m.text().file()).normalize(), "text_encoder");
+        names.put(options.bundle().resolve(m.image().file()).normalize(), "image_encoder");
+        names.put(options.bundle().resolve(m.audio().file()).normalize(), "audio_encoder");
+        names.put(options.bundle().resolve(m.fusion().file()).normalize(), "fusion_head");
+        return names;
     }
 
     private void checkModules(ModelBundle bundle) {
@@ -222,6 +243,7 @@ public final class ModelCheck {
     private void checkFixtures(List<Runner> runners) {
         try {
             ParityFixtures f = ParityFixtures.read(options.fixtures());
+            checkFixtureMask(f, runners.get(0).module());
             for (int b : f.batchSizes()) {
                 double[] diffs = {
                     ParityFixtures.maxAbsDiff(runners.get(0).run(new List<?>[] {f.tokens(b)}), f.output(b, "text")),
@@ -242,6 +264,25 @@ public final class ModelCheck {
         } catch (RuntimeException e) {
             fail("parity fixtures " + options.fixtures() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The fixtures' attention mask, when they hold one, must be the one Triage derives from their ids: otherwise
+     * PyTorch's outputs were computed from other inputs than the ones Triage feeds.
+     */
+    private void checkFixtureMask(ParityFixtures f, TorchModule text) {
+        int rows = f.batchSizes().stream().max(Integer::compare).orElse(0);
+        f.attentionMask(rows).ifPresent(masks -> {
+            List<long[]> tokens = f.tokens(rows);
+            for (int r = 0; r < rows; r++) {
+                if (!Arrays.equals(masks.get(r), TextEncoderInputs.attentionMask(tokens.get(r)))) {
+                    fail("parity fixtures: attentionMask row " + r + " is not 1 exactly where the token id is not 0,"
+                            + " the mask Triage passes " + text.name());
+                    return;
+                }
+            }
+            pass("parity fixtures: attentionMask is 1 exactly where the token id is not 0, as Triage passes it");
+        });
     }
 
     private void throughput(List<Runner> runners) {

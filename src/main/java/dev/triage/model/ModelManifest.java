@@ -32,13 +32,20 @@ public record ModelManifest(
     /**
      * Text encoder: TorchScript file, tokenizer contract, embedding width. {@code tokenizerFile} (the tokenizer.json
      * of the {@value TextContract#HUGGING_FACE} tokenizer, relative to the bundle) is left out for the others.
+     * {@code inputs} names the encoder's forward arguments (see {@link TextEncoderInputs}); left out, the ids alone.
      */
     public record TextSpec(String file, String tokenizer, int vocabSize, int maxTokens, int outputWidth,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) String tokenizerFile) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String tokenizerFile,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) List<String> inputs) {
 
-        /** A text encoder whose tokenizer needs no file. */
+        /** A text encoder whose tokenizer needs no file, taking the ids alone. */
         public TextSpec(String file, String tokenizer, int vocabSize, int maxTokens, int outputWidth) {
-            this(file, tokenizer, vocabSize, maxTokens, outputWidth, null);
+            this(file, tokenizer, vocabSize, maxTokens, outputWidth, null, null);
+        }
+
+        /** The encoder's forward arguments: {@code inputs}, or {@link TextEncoderInputs#DEFAULT} when left out. */
+        public List<String> encoderInputs() {
+            return inputs == null ? TextEncoderInputs.DEFAULT : inputs;
         }
 
         /** The preprocessing contract, its tokenizer file (if any) as named in model.json. */

@@ -2,6 +2,7 @@ package dev.triage.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -12,12 +13,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A bundle's parity fixtures, as python/triage_bundle.py (and python/export.py) write them: a directory with
  * {@code fixtures.json} and little-endian, row-major {@code .bin} arrays. {@code inputs} holds the inputs of the
  * largest batch ({@code tokens} int64 {@code [N, maxTokens]}, {@code images} float32 {@code [N, 3, size, size]},
- * {@code audio} float32 {@code [N, clipSamples]}); batch {@code b} uses their first {@code b} rows. Each entry of
+ * {@code audio} float32 {@code [N, clipSamples]}, and, for a text encoder that takes one, {@code attentionMask}
+ * int64 {@code [N, maxTokens]}); batch {@code b} uses their first {@code b} rows. Each entry of
  * {@code batches} holds PyTorch's outputs at its {@code batchSize}: {@code text}, {@code image}, {@code audio}, and
  * {@code logits} = fusion_head({@code fusionEmbedding}, {@code fusionMask}).
  */
@@ -59,10 +62,12 @@ public final class ParityFixtures {
 
     private final Path dir;
     private final Description description;
+    private final Array attentionMask;
 
-    private ParityFixtures(Path dir, Description description) {
+    private ParityFixtures(Path dir, Description description, Array attentionMask) {
         this.dir = dir;
         this.description = description;
+        this.attentionMask = attentionMask;
     }
 
     /** The fixtures in {@code bundle}'s {@value #DIRECTORY} directory. */
@@ -74,7 +79,11 @@ public final class ParityFixtures {
     public static ParityFixtures read(Path dir) {
         Path file = dir.resolve(FILE_NAME);
         try {
-            return new ParityFixtures(dir, MAPPER.readValue(file.toFile(), Description.class));
+            JsonNode tree = MAPPER.readTree(file.toFile());
+            // Optional, so not a creator property (those must all be present).
+            JsonNode mask = tree.path("inputs").path("attentionMask");
+            return new ParityFixtures(dir, MAPPER.treeToValue(tree, Description.class),
+                    mask.isMissingNode() ? null : MAPPER.treeToValue(mask, Array.class));
         } catch (IOException e) {
             throw new ModelBundleException(file, "unreadable parity fixtures: " + e.getMessage(), e);
         }
@@ -92,7 +101,15 @@ public final class ParityFixtures {
 
     /** The first {@code rows} token rows. */
     public List<long[]> tokens(int rows) {
-        Array a = description.inputs().tokens();
+        return longRows(description.inputs().tokens(), rows);
+    }
+
+    /** The first {@code rows} attention mask rows, when the fixtures hold them. */
+    public Optional<List<long[]>> attentionMask(int rows) {
+        return Optional.ofNullable(attentionMask).map(a -> longRows(a, rows));
+    }
+
+    private List<long[]> longRows(Array a, int rows) {
         ByteBuffer buf = read(a, "int64", rows);
         long[][] out = new long[rows][a.rowLength()];
         for (long[] row : out) {

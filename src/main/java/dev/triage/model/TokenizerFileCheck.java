@@ -30,7 +30,7 @@ final class TokenizerFileCheck {
         } catch (IOException e) {
             return List.of("unreadable: " + e.getMessage());
         }
-        try (HuggingFaceTokenizer ignored = HuggingFaceTokenizer.builder().optTokenizerPath(file).build()) {
+        try (HuggingFaceTokenizer ignored = Djl.tokenizerBuilder().optTokenizerPath(file).build()) {
             // Parsed by the library that will run it.
         } catch (IOException | RuntimeException e) {
             return List.of("not a tokenizer.json the tokenizers library reads: " + e.getMessage());

@@ -13,12 +13,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * One TorchScript module of a bundle, loaded with DJL's PyTorch engine. Knows the per-row shape and type of each
- * forward argument, so it can build zero inputs (validation, warm-up). Use a {@link BatchedModule} to run it.
+ * input, so it can build zero inputs (validation, warm-up). Use a {@link BatchedModule} to run it. Its inputs are its
+ * forward arguments, unless it derives more from them (a text encoder's attention mask, {@link TextEncoderInputs}):
+ * that happens in its predictors' translator, so every caller feeds the module the same way.
  */
 public final class TorchModule implements AutoCloseable {
 
@@ -48,21 +51,30 @@ public final class TorchModule implements AutoCloseable {
     private final Path file;
     private final Model model;
     private final List<Input> inputs;
+    private final UnaryOperator<NDList> forwardArguments;
 
-    private TorchModule(String name, Path file, Model model, List<Input> inputs) {
+    private TorchModule(String name, Path file, Model model, List<Input> inputs,
+                        UnaryOperator<NDList> forwardArguments) {
         this.name = name;
         this.file = file;
         this.model = model;
         this.inputs = List.copyOf(inputs);
+        this.forwardArguments = forwardArguments;
     }
 
     /** Loads {@code file} onto {@code device}; an unreadable file is a {@link ModelBundleException} naming it. */
     static TorchModule load(String name, Path file, Device device, List<Input> inputs) {
+        return load(name, file, device, inputs, UnaryOperator.identity());
+    }
+
+    /** As above, for a module whose forward arguments {@code forwardArguments} makes from its inputs. */
+    static TorchModule load(String name, Path file, Device device, List<Input> inputs,
+                            UnaryOperator<NDList> forwardArguments) {
         Model model = Model.newInstance(name, device, "PyTorch");
         try {
             // mapLocation: tensors saved on another device are mapped to this model's device.
             model.load(file, null, Map.of("mapLocation", "true"));
-            return new TorchModule(name, file, model, inputs);
+            return new TorchModule(name, file, model, inputs, forwardArguments);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             throw new ModelBundleException(file, "unreadable TorchScript: " + rootMessage(e), e);
@@ -91,7 +103,7 @@ public final class TorchModule implements AutoCloseable {
 
     /** A new predictor; the caller closes it and uses it from one thread only. */
     Predictor<NDList, float[][]> newPredictor() {
-        return model.newPredictor(new MatrixTranslator());
+        return model.newPredictor(new MatrixTranslator(forwardArguments));
     }
 
     /** The model's NDManager, parent of every per-thread manager. */

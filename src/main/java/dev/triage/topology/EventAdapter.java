@@ -46,7 +46,7 @@ final class EventAdapter<E> implements ModalityAdapter<E> {
     }
 
     static EventAdapter<TextEvent> text(Deserializer<TextEvent> values, ModelService model, DecodeLimits limits) {
-        Tokenizer tokenizer = Tokenizer.forContract(model.textContract(), limits);
+        Tokenizer tokenizer = model.tokenizer(limits); // the model's: closed with it
         return new EventAdapter<>(Modality.TEXT, values, TextEvent::getCorrelationId, TextEvent::getEventId,
                 TextEvent::getEventTime, TextEvent::getExpectedModalities,
                 e -> Tensors.longsLE(tokenizer.tokenize(e.getText())));

@@ -117,4 +117,31 @@ class ModelWatcherTest {
             }
         }
     }
+
+    @Test
+    void anotherTokenizerFileIsRefusedLikeAnotherContract(@TempDir Path dir) throws Exception {
+        Path bundle = dir.resolve("bundle");
+        copyBundle(Path.of("models/reference"), bundle);
+        Files.copy(Path.of("src/test/resources/tokenizers/wordpiece-tokenizer.json"), bundle.resolve("tokenizer.json"));
+        setManifest(bundle, "tokenizer", "\"hash-ngram-v1\"", "\"huggingface\", \"tokenizerFile\": \"tokenizer.json\"");
+        TriageConfig config = TriageConfig.of(Map.of(TriageConfig.MODEL_DIR, bundle.toString(),
+                TriageConfig.MODEL_DEVICE, "cpu"));
+        TriageMeters meters = TriageMeters.inMemory();
+        try (BundleModelService first = BundleModelService.load(config);
+             InferenceEngine engine = InferenceEngine.start(first, EngineSettings.of(config, false, 1));
+             ModelWatcher watcher = ModelWatcher.start(bundle, () -> BundleModelService.load(config), engine, meters,
+                     Duration.ofHours(1), Duration.ZERO)) {
+            String original = first.contentHash();
+            assertThat(first.tokenizerFileHash()).startsWith("sha256:");
+
+            // Same path, same contract record, other vocabulary: the running text decoder still has the old one.
+            Path tokenizer = bundle.resolve("tokenizer.json");
+            Files.writeString(tokenizer, Files.readString(tokenizer).replace("\"cheap\"", "\"cheep\""));
+            watcher.check();
+            watcher.check();
+            assertThat(swaps(meters, "refused")).isEqualTo(1);
+            assertThat(swaps(meters, "applied")).isZero();
+            assertThat(engine.model().contentHash()).isEqualTo(original);
+        }
+    }
 }

@@ -74,7 +74,7 @@ class ModelCheckCommandTest {
         assertThat(check()).isEqualTo(1);
         assertThat(lines()).filteredOn(l -> l.startsWith("FAIL  ")).containsExactlyInAnyOrder(
                 "FAIL  model.json text.vocab: unknown field (known: [file, tokenizer, vocabSize, maxTokens, outputWidth,"
-                        + " tokenizerFile])",
+                        + " tokenizerFile, inputs])",
                 "FAIL  model.json image.size: expected an integer, got string \"224\"",
                 "FAIL  model.json audio.clipSamples: missing");
         assertThat(out.toString()).contains("model check FAILED: 3 problem(s)").doesNotContain("load");
@@ -96,8 +96,24 @@ class ModelCheckCommandTest {
     void moduleWhoseOutputDoesNotFollowTheBatchFails() throws IOException {
         useTextEncoder("frozen_batch_text_encoder.pt");
         assertThat(check()).isEqualTo(1);
-        assertThat(out.toString()).contains("FAIL  load: " + dir.resolve("text_encoder.pt")
+        assertThat(out.toString()).contains("FAIL  load: text_encoder: " + dir.resolve("text_encoder.pt")
                 + ": returned 1 rows for a batch of 3 zero rows").contains("model check FAILED: 1 problem(s)");
+    }
+
+    @Test
+    void everyFailingModuleIsReportedWithItsName() throws IOException {
+        useTextEncoder("frozen_batch_text_encoder.pt");
+        Files.writeString(dir.resolve("image_encoder.pt"), "not a TorchScript archive");
+        Files.delete(dir.resolve("fusion_head.pt"));
+        assertThat(check()).isEqualTo(1);
+        assertThat(lines()).filteredOn(l -> l.startsWith("FAIL  ")).satisfiesExactly(
+                l -> assertThat(l).startsWith("FAIL  load: text_encoder: " + dir.resolve("text_encoder.pt")
+                        + ": returned 1 rows for a batch of 3 zero rows"),
+                l -> assertThat(l).startsWith("FAIL  load: image_encoder: " + dir.resolve("image_encoder.pt")
+                        + ": unreadable TorchScript"),
+                l -> assertThat(l).isEqualTo("FAIL  load: fusion_head: " + dir.resolve("fusion_head.pt")
+                        + ": missing (fusion.file in model.json)"));
+        assertThat(out.toString()).contains("model check FAILED: 3 problem(s)").doesNotContain("audio_encoder");
     }
 
     @Test

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
  * Hugging Face tokenizer.json files through {@link Tokenizer#forContract}: a tiny WordPiece one (BERT's normalizer,
  * pre-tokenizer and [CLS]/[SEP] template; vocabulary [PAD] 0, [UNK] 1, [CLS] 2, [SEP] 3, buy 4, now 5, free 6, ##s 7,
  * cheap 8, pill 9, ! 10, you 11, idiot 12, cafe 13) and a tiny BPE one (lower-case, whitespace, merges up to "free"
- * 7 and "spam" 14) in src/test/resources/tokenizers.
+ * 7 and "spam" 14) and a tiny Unigram one (lower-case, whitespace, &lt;s&gt; … &lt;/s&gt; template; pieces with log
+ * probabilities: &lt;pad&gt; 0, &lt;unk&gt; 1, &lt;s&gt; 2, &lt;/s&gt; 3, free 4 (−2), spam 5 (−2), sp 6 (−4), am 7 (−4),
+ * s 8, p 9, a 10, m 11, f 12, r 13, e 14 (−6 each), pam 15 (−3)) in src/test/resources/tokenizers.
  */
 class HuggingFaceTextTokenizerTest {
 
@@ -49,6 +51,27 @@ class HuggingFaceTextTokenizerTest {
     void bytePairEncodingAppliesItsMerges() throws DecodeException {
         assertThat(load("bpe-tokenizer.json", 8).tokenize("FREE spam sparse"))
                 .containsExactly(7, 14, 12, 10, 3, 8, 4, 0);
+    }
+
+    @Test
+    void unigramPicksTheMostProbableSegmentation() throws DecodeException {
+        // spams: spam + s (-8) beats s + pam + s (-15); ramp: r + am + p (-16) beats four letters (-24); x is unknown.
+        assertThat(load("unigram-tokenizer.json", 12).tokenize("FREE spams ramp x"))
+                .containsExactly(2, 4, 5, 8, 13, 7, 9, 1, 3, 0, 0, 0);
+    }
+
+    @Test
+    void theNativeLibraryIsTheJarsCpuBuildLoadedOffline() throws Exception {
+        load("wordpiece-tokenizer.json", 8).tokenize("buy now");
+        assertThat(System.getProperty("RUST_FLAVOR")).isEqualTo("cpu");
+        assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
+        // DJL extracts the library it loads into <cache>/tokenizers/<version>-<flavour>-<platform>.
+        Path cache = ai.djl.util.Utils.getEngineCacheDir("tokenizers");
+        try (var dirs = java.nio.file.Files.list(cache)) {
+            assertThat(dirs.map(d -> d.getFileName().toString()).toList())
+                    .anyMatch(d -> d.contains("-cpu-"))
+                    .noneMatch(d -> d.contains("-cu"));
+        }
     }
 
     @Test

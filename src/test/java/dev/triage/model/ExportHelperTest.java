@@ -1,11 +1,15 @@
 package dev.triage.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.triage.cli.TriageCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +70,36 @@ class ExportHelperTest {
         assertThat(modelCheck(dir)).as(out.toString()).isZero();
         assertThat(out.toString()).contains("warn  text_encoder: 4 different two-token texts give the same output")
                 .contains("model check passed with 1 warning(s)");
+    }
+
+    @Test
+    void aTextEncoderThatTakesAnAttentionMaskGetsOneAndPaddingDoesNotChangeItsRow() throws Exception {
+        DebianPython.Result export = DebianPython.run(5, "src/test/python/masked_text_export.py", dir.toString());
+        assertThat(export.exitCode()).as(export.output()).isZero();
+        assertThat(export.output()).contains("REFUSED inputs: TextContract.inputs must be one of")
+                .contains("EXPORTED masked");
+
+        assertThat(modelCheck(dir)).as(out.toString()).isZero();
+        assertThat(out.toString())
+                .contains("ok    text.inputs [input_ids, attention_mask]: the text encoder is called with the ids and"
+                        + " an attention mask, int64 [batch, 8] each")
+                .contains("ok    text_encoder: batches of 1, 3, 8, all-zero and random input: one row of 6 finite")
+                .contains("ok    parity fixtures: attentionMask is 1 exactly where the token id is not 0")
+                .contains("ok    parity with PyTorch at batch 8: ")
+                .contains("model check passed")
+                .doesNotContain("FAIL", "warn");
+
+        // A right-padded row through Triage's own path gives PyTorch's row for the same ids without padding.
+        JsonNode unpadded = new ObjectMapper().readTree(dir.resolve("unpadded.json").toFile());
+        long[] ids = new ObjectMapper().convertValue(unpadded.get("paddedIds"), long[].class);
+        float[] expected = new ObjectMapper().convertValue(unpadded.get("row"), float[].class);
+        try (ModelBundle bundle = ModelBundle.load(dir, RuntimeSettings.cpu(1));
+             BatchedModule text = new BatchedModule(bundle.textEncoder())) {
+            float[][] rows = text.run(List.of(ids, ids.clone()));
+            assertThat(rows).hasDimensions(2, expected.length);
+            assertThat(rows[0]).containsExactly(expected, within(1e-5f));
+            assertThat(rows[1]).containsExactly(expected, within(1e-5f));
+        }
     }
 
     private int modelCheck(Path bundle) {

@@ -63,7 +63,13 @@ class ModelBundleValidationTest {
             m.withObjectProperty("text").put("outputWidth", 64);
             m.withObjectProperty("fusion").put("inputWidth", 320);
         });
-        assertRefused("text_encoder.pt", "output width 128 on a zero input, but model.json text.outputWidth is 64");
+        assertThatThrownBy(this::load).isInstanceOf(ModelBundleException.class)
+                .satisfies(e -> assertThat(((ModelBundleException) e).failures()).satisfiesExactly(
+                        text -> assertThat(text).hasMessage(dir.resolve("text_encoder.pt")
+                                + ": output width 128 on a zero input, but model.json text.outputWidth is 64"),
+                        // The manifest's fusion input width now differs from the head's, which fails too.
+                        fusion -> assertThat(fusion).hasMessageStartingWith(dir.resolve("fusion_head.pt")
+                                + ": failed on a zero input of shape [(1, 320), (1, 3)]")));
     }
 
     @Test
@@ -137,6 +143,31 @@ class ModelBundleValidationTest {
                 .hasMessageMatching("(?s).*\\(TorchScript make_broken_modules\\.py line \\d+, in forward: "
                         + "last = \\(row != 0\\)\\.nonzero\\(\\)\\[-1\\]\\)")
                 .hasMessageNotContaining("The following operation failed");
+    }
+
+    @Test
+    void everyFailingModuleIsNamedNotOnlyTheFirst() throws IOException {
+        Files.writeString(dir.resolve("image_encoder.pt"), "not a TorchScript archive");
+        Files.delete(dir.resolve("fusion_head.pt"));
+        assertThatThrownBy(this::load)
+                .isInstanceOf(ModelBundleException.class)
+                .hasMessageStartingWith("2 modules of " + dir + " refused: ")
+                .satisfies(e -> assertThat(((ModelBundleException) e).failures())
+                        .extracting(ModelBundleException::file)
+                        .containsExactly(dir.resolve("image_encoder.pt"), dir.resolve("fusion_head.pt")));
+    }
+
+    @Test
+    void textInputsTriageCannotFeedAreRefused() throws IOException {
+        editManifest(m -> m.withObjectProperty("text").putArray("inputs").add("input_ids").add("token_type_ids"));
+        assertRefused("model.json", "text.inputs: must be one of [[input_ids], [input_ids, attention_mask]] (the text"
+                + " encoder's forward arguments), got [input_ids, token_type_ids]");
+    }
+
+    @Test
+    void anAttentionMaskForAnEncoderThatTakesOnlyIdsFailsOnTheZeroInput() throws IOException {
+        editManifest(m -> m.withObjectProperty("text").putArray("inputs").add("input_ids").add("attention_mask"));
+        assertRefused("text_encoder.pt", "failed on a zero input of shape [(1, 48)]");
     }
 
     @Test
