@@ -371,7 +371,7 @@ final class ReportHtml {
         List<String> policies = new ArrayList<>();
         for (PolicySeen policy : decisions.policies()) {
             policies.add("<code>" + escape(policy.name()) + "</code> v" + escape(policy.version())
-                    + " <span class=\"msg\">sha256 " + escape(abbreviate(policy.hash(), 13)) + "</span>");
+                    + " <span class=\"msg\">" + escape(abbreviate(policy.hash(), 20)) + "</span>");
         }
         html.append("<p class=\"note\" style=\"margin:0 0 10px\">Policy ").append(String.join(" + ", policies))
                 .append(" &middot; ").append(decisions.decided()).append(" posts decided");

@@ -120,7 +120,7 @@ final class ReportWriterSample {
         scores.put(deciding, score);
         return new Predicted(id, predicted, scores, modalities, readAt, new Decided(action, reason,
                 safe ? List.of() : List.of(predicted), deciding, drivenBy, influence, "reference-default", "1",
-                "5f0c2a9e1b7d4c3e8a6f0b1d2c3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e"));
+                "sha256:5f0c2a9e1b7d4c3e8a6f0b1d2c3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e"));
     }
 
     static Map<String, Object> settings() {
