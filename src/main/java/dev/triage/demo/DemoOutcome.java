@@ -1,9 +1,13 @@
 package dev.triage.demo;
 
+import dev.triage.avro.Action;
 import dev.triage.avro.DeadLetter;
 import dev.triage.avro.DeadLetterStage;
+import dev.triage.avro.Decision;
+import dev.triage.avro.DecisionReason;
 import dev.triage.avro.LabelScore;
 import dev.triage.avro.Modality;
+import dev.triage.avro.ModalityInfluence;
 import dev.triage.avro.Prediction;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -76,14 +80,24 @@ public sealed interface DemoOutcome {
         }
     }
 
-    /** A prediction as read from the predictions topic. */
+    /**
+     * A prediction as read from the predictions topic.
+     *
+     * @param decision what the policy decided, {@code null} when the prediction carries no decision (no policy)
+     */
     record Predicted(String correlationId, String label, Map<String, Double> scores, Set<Modality> modalitiesPresent,
-                     long readAtMs) implements DemoOutcome {
+                     long readAtMs, Decided decision) implements DemoOutcome {
         public Predicted {
             Objects.requireNonNull(correlationId, "correlationId");
             Objects.requireNonNull(label, "label");
             scores = Collections.unmodifiableMap(new LinkedHashMap<>(scores));
             modalitiesPresent = inOrder(modalitiesPresent);
+        }
+
+        /** A prediction without a decision. */
+        public Predicted(String correlationId, String label, Map<String, Double> scores,
+                         Set<Modality> modalitiesPresent, long readAtMs) {
+            this(correlationId, label, scores, modalitiesPresent, readAtMs, null);
         }
 
         public static Predicted of(Prediction prediction, long readAtMs) {
@@ -92,7 +106,69 @@ public sealed interface DemoOutcome {
                 scores.put(score.getLabel(), (double) score.getScore());
             }
             return new Predicted(prediction.getCorrelationId(), prediction.getLabel(), scores,
-                    Set.copyOf(prediction.getModalitiesPresent()), readAtMs);
+                    Set.copyOf(prediction.getModalitiesPresent()), readAtMs,
+                    prediction.getDecision() == null ? null : Decided.of(prediction.getDecision()));
+        }
+
+        /** The score of the decision's deciding label, NaN without a decision or when the scores lack the label. */
+        public double decidingScore() {
+            return decision == null ? Double.NaN : scores.getOrDefault(decision.decidingLabel(), Double.NaN);
+        }
+    }
+
+    /**
+     * What the demo keeps of a prediction's {@link Decision}.
+     *
+     * @param triggeredBy   the labels whose thresholds triggered the action (empty for ALLOW)
+     * @param decidingLabel the label the influence is measured on
+     * @param drivenBy      the present modality whose removal lowers the deciding label's score the most, or
+     *                      {@code null} when no removal lowers it
+     * @param influence     one entry per present modality, in TEXT, IMAGE, AUDIO order
+     */
+    record Decided(Action action, DecisionReason reason, List<String> triggeredBy, String decidingLabel,
+                   Modality drivenBy, List<Influence> influence, String policyName, String policyVersion,
+                   String policyHash) {
+        public Decided {
+            Objects.requireNonNull(action, "action");
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(decidingLabel, "decidingLabel");
+            triggeredBy = List.copyOf(triggeredBy);
+            influence = List.copyOf(influence);
+            policyName = policyName == null ? "" : policyName;
+            policyVersion = policyVersion == null ? "" : policyVersion;
+            policyHash = policyHash == null ? "" : policyHash;
+        }
+
+        public static Decided of(Decision decision) {
+            List<Influence> influence = decision.getInfluence().stream()
+                    .map(i -> new Influence(i.getModality(), i.getDelta(), i.getActionWithout()))
+                    .toList();
+            return new Decided(decision.getAction(), decision.getReason(),
+                    decision.getTriggeredBy().stream().map(CharSequence::toString).toList(),
+                    decision.getDecidingLabel().toString(), decision.getDrivenBy(), influence,
+                    str(decision.getPolicyName()), str(decision.getPolicyVersion()), str(decision.getPolicyHash()));
+        }
+
+        /** The influence of {@code modality}, if it was present. */
+        public Influence influenceOf(Modality modality) {
+            return influence.stream().filter(i -> i.modality() == modality).findFirst().orElse(null);
+        }
+
+        private static String str(CharSequence text) {
+            return text == null ? null : text.toString();
+        }
+    }
+
+    /**
+     * What one present modality did to a decision ({@link ModalityInfluence}).
+     *
+     * @param delta         the deciding label's score minus its score with the modality masked out
+     * @param actionWithout the action the thresholds give the scores without the modality
+     */
+    record Influence(Modality modality, double delta, Action actionWithout) {
+        public Influence {
+            Objects.requireNonNull(modality, "modality");
+            Objects.requireNonNull(actionWithout, "actionWithout");
         }
     }
 

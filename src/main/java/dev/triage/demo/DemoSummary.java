@@ -1,6 +1,11 @@
 package dev.triage.demo;
 
+import dev.triage.avro.Action;
 import dev.triage.avro.DeadLetterStage;
+import dev.triage.avro.DecisionReason;
+import dev.triage.avro.Modality;
+import dev.triage.demo.DemoOutcome.Decided;
+import dev.triage.demo.DemoOutcome.Influence;
 import dev.triage.demo.DemoOutcome.DeadLettered;
 import dev.triage.demo.DemoOutcome.Predicted;
 import dev.triage.demo.DemoOutcome.Sent;
@@ -10,7 +15,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,12 +49,19 @@ import java.util.function.LongSupplier;
  * modalities the prediction says the model saw. Latency runs from the send time of the post's last valid event to the
  * prediction being read; percentiles are nearest-rank. Throughput is predictions per second from the first send to
  * the last prediction read.
+ *
+ * <h2>Decisions</h2>
+ * The policy's decisions are counted over the same first predictions as accuracy, per action: by the labels that
+ * triggered it, by reason, by the generator's true label and by the modality that drove it, with the first
+ * {@value #EXAMPLES_PER_ACTION} posts of each action in sending order as examples.
  */
 public final class DemoSummary {
     /** Upper bounds (exclusive, ms) of the latency histogram buckets; a last, open bucket holds the rest. */
     public static final long[] LATENCY_BUCKETS_MS = {5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000};
     /** Window of the live throughput in {@link Snapshot}. */
     static final long RECENT_WINDOW_MS = 5_000;
+    /** How many example posts {@link Decisions} keeps per action. */
+    public static final int EXAMPLES_PER_ACTION = 3;
 
     private final List<String> labels;
     private final LongSupplier clock;
@@ -198,7 +212,8 @@ public final class DemoSummary {
                           Map<String, Ratio> accuracyByLabel, Ratio accuracyComplete, Ratio accuracyPartial,
                           ConfusionMatrix confusion, Latency latency, List<HistogramBucket> latencyHistogram,
                           double throughputPostsPerSecond, long startedAtMs, long durationMs,
-                          List<TimelineSecond> timeline) {
+                          List<TimelineSecond> timeline, Decisions decisions) {
+        /** {@code decisions} is {@code null} when no prediction counted carried a decision (no policy). */
         public Summary {
             labels = List.copyOf(labels);
             deadLettersByStage = Collections.unmodifiableMap(new EnumMap<>(deadLettersByStage));
@@ -243,6 +258,79 @@ public final class DemoSummary {
 
         public double value() {
             return total == 0 ? Double.NaN : (double) correct / total;
+        }
+    }
+
+    /**
+     * The policy's decisions over the first prediction of each post sent that expected one.
+     *
+     * @param decided   posts whose first prediction carried a decision
+     * @param undecided posts whose first prediction carried none (a run with a policy has none)
+     * @param policies  the policies the decisions name, in order of first appearance (one, unless the policy changed)
+     * @param actions   ALLOW, REVIEW and BLOCK, each present (count 0 when no post got it)
+     */
+    public record Decisions(long decided, long undecided, List<PolicySeen> policies,
+                            Map<Action, ActionSummary> actions) {
+        public Decisions {
+            policies = List.copyOf(policies);
+            actions = Collections.unmodifiableMap(new EnumMap<>(actions));
+        }
+
+        public ActionSummary action(Action action) {
+            return actions.get(action);
+        }
+    }
+
+    /** A policy named by the decisions. */
+    public record PolicySeen(String name, String version, String hash) {}
+
+    /**
+     * The posts of one action.
+     *
+     * @param byTriggeringLabel how often each label was among the labels that triggered the action (a post may count
+     *                          for several); every label that triggered any action, in the model's label order, so
+     *                          the maps of all actions have the same keys; ALLOW has only zeros
+     * @param byReason          every reason, in enum order
+     * @param byTrueLabel       the generator's labels of the posts: the model's labels, then any other seen
+     * @param drivenBy          every modality, in TEXT, IMAGE, AUDIO order
+     * @param drivenByNone      posts where no modality's removal lowered the deciding label's score
+     * @param examples          the first {@link #EXAMPLES_PER_ACTION} posts of the action, in sending order
+     */
+    public record ActionSummary(Action action, long count, Map<String, Long> byTriggeringLabel,
+                                Map<DecisionReason, Long> byReason, Map<String, Long> byTrueLabel,
+                                Map<Modality, Long> drivenBy, long drivenByNone, List<DecisionExample> examples) {
+        public ActionSummary {
+            byTriggeringLabel = Collections.unmodifiableMap(new LinkedHashMap<>(byTriggeringLabel));
+            byReason = Collections.unmodifiableMap(new EnumMap<>(byReason));
+            byTrueLabel = Collections.unmodifiableMap(new LinkedHashMap<>(byTrueLabel));
+            drivenBy = Collections.unmodifiableMap(new EnumMap<>(drivenBy));
+            examples = List.copyOf(examples);
+        }
+    }
+
+    /**
+     * One post and its decision.
+     *
+     * @param trueLabel     the generator's label
+     * @param decidingScore the deciding label's score (NaN if the prediction's scores lack it)
+     * @param drivenBy      {@code null} when no modality's removal lowered the deciding label's score
+     * @param influence     what each present modality did to the deciding label's score, in TEXT, IMAGE, AUDIO order
+     */
+    public record DecisionExample(String correlationId, String trueLabel, String predictedLabel, Action action,
+                                  DecisionReason reason, List<String> triggeredBy, String decidingLabel,
+                                  double decidingScore, Modality drivenBy, List<Influence> influence,
+                                  Set<Modality> modalitiesPresent) {
+        public DecisionExample {
+            triggeredBy = List.copyOf(triggeredBy);
+            influence = List.copyOf(influence);
+            modalitiesPresent = Collections.unmodifiableSet(modalitiesPresent.isEmpty()
+                    ? EnumSet.noneOf(Modality.class) : EnumSet.copyOf(modalitiesPresent));
+        }
+
+        /** The driving modality's delta, NaN when nothing drove the decision. */
+        public double drivenByDelta() {
+            return influence.stream().filter(i -> i.modality() == drivenBy).mapToDouble(Influence::delta)
+                    .findFirst().orElse(Double.NaN);
         }
     }
 
@@ -374,7 +462,88 @@ public final class DemoSummary {
             return new Summary(modelLabels, counts(sentIds, missingModalities), byStage(), errors(), badKinds(),
                     new Ratio(correct, scored), byLabel, new Ratio(completeScore[0], completeScore[1]),
                     new Ratio(partialScore[0], partialScore[1]), confusion, latency(sortedLatencies),
-                    histogram(sortedLatencies), throughput, start, Math.max(0, end - start), timeline(start, end));
+                    histogram(sortedLatencies), throughput, start, Math.max(0, end - start), timeline(start, end),
+                    decisions());
+        }
+
+        /** {@code null} when no first prediction carried a decision. */
+        private Decisions decisions() {
+            List<Sent> decidedPosts = new ArrayList<>();
+            List<Predicted> decidedPredictions = new ArrayList<>();
+            long undecided = 0;
+            for (Sent post : posts) {
+                List<Predicted> got = byPost.getOrDefault(post.correlationId(), List.of());
+                if (!post.expectsPrediction() || got.isEmpty()) {
+                    continue;
+                }
+                if (got.get(0).decision() == null) {
+                    undecided++;
+                } else {
+                    decidedPosts.add(post);
+                    decidedPredictions.add(got.get(0));
+                }
+            }
+            if (decidedPosts.isEmpty()) {
+                return null;
+            }
+            Set<String> triggering = new LinkedHashSet<>(modelLabels);
+            Set<String> triggered = new HashSet<>();
+            Set<String> trueLabels = new LinkedHashSet<>(modelLabels);
+            Set<PolicySeen> policies = new LinkedHashSet<>();
+            for (int i = 0; i < decidedPosts.size(); i++) {
+                Decided d = decidedPredictions.get(i).decision();
+                triggered.addAll(d.triggeredBy());
+                triggering.addAll(d.triggeredBy());
+                trueLabels.add(decidedPosts.get(i).trueLabel());
+                policies.add(new PolicySeen(d.policyName(), d.policyVersion(), d.policyHash()));
+            }
+            triggering.retainAll(triggered);
+            Map<Action, ActionSummary> actions = new EnumMap<>(Action.class);
+            for (Action action : Action.values()) {
+                long count = 0;
+                Map<String, Long> byLabel = zeros(triggering);
+                Map<DecisionReason, Long> byReason = new EnumMap<>(DecisionReason.class);
+                for (DecisionReason reason : DecisionReason.values()) {
+                    byReason.put(reason, 0L);
+                }
+                Map<String, Long> byTrueLabel = zeros(trueLabels);
+                Map<Modality, Long> drivenBy = new EnumMap<>(Modality.class);
+                for (Modality modality : Modality.values()) {
+                    drivenBy.put(modality, 0L);
+                }
+                long drivenByNone = 0;
+                List<DecisionExample> examples = new ArrayList<>();
+                for (int i = 0; i < decidedPosts.size(); i++) {
+                    Predicted p = decidedPredictions.get(i);
+                    Decided d = p.decision();
+                    if (d.action() != action) {
+                        continue;
+                    }
+                    count++;
+                    d.triggeredBy().forEach(label -> byLabel.merge(label, 1L, Long::sum));
+                    byReason.merge(d.reason(), 1L, Long::sum);
+                    byTrueLabel.merge(decidedPosts.get(i).trueLabel(), 1L, Long::sum);
+                    if (d.drivenBy() == null) {
+                        drivenByNone++;
+                    } else {
+                        drivenBy.merge(d.drivenBy(), 1L, Long::sum);
+                    }
+                    if (examples.size() < EXAMPLES_PER_ACTION) {
+                        examples.add(new DecisionExample(p.correlationId(), decidedPosts.get(i).trueLabel(),
+                                p.label(), d.action(), d.reason(), d.triggeredBy(), d.decidingLabel(),
+                                p.decidingScore(), d.drivenBy(), d.influence(), p.modalitiesPresent()));
+                    }
+                }
+                actions.put(action, new ActionSummary(action, count, byLabel, byReason, byTrueLabel, drivenBy,
+                        drivenByNone, examples));
+            }
+            return new Decisions(decidedPosts.size(), undecided, List.copyOf(policies), actions);
+        }
+
+        private static Map<String, Long> zeros(Set<String> keys) {
+            Map<String, Long> map = new LinkedHashMap<>();
+            keys.forEach(key -> map.put(key, 0L));
+            return map;
         }
 
         private Counts counts(Set<String> sentIds, long missingModalities) {

@@ -1,11 +1,17 @@
 package dev.triage.demo;
 
 import dev.triage.avro.DeadLetterStage;
+import dev.triage.avro.DecisionReason;
+import dev.triage.avro.Modality;
+import dev.triage.demo.DemoSummary.ActionSummary;
 import dev.triage.demo.DemoSummary.ConfusionMatrix;
 import dev.triage.demo.DemoSummary.Counts;
+import dev.triage.demo.DemoSummary.DecisionExample;
+import dev.triage.demo.DemoSummary.Decisions;
 import dev.triage.demo.DemoSummary.ErrorCount;
 import dev.triage.demo.DemoSummary.HistogramBucket;
 import dev.triage.demo.DemoSummary.Latency;
+import dev.triage.demo.DemoSummary.PolicySeen;
 import dev.triage.demo.DemoSummary.Ratio;
 import dev.triage.demo.DemoSummary.Summary;
 import dev.triage.demo.DemoSummary.TimelineSecond;
@@ -82,6 +88,10 @@ final class ReportHtml {
             .chart .track { fill: #eef1f5; }
             .stat-row { display: flex; gap: 18px; flex-wrap: wrap; margin-top: 8px; color: var(--muted); font-size: 12px; }
             .stat-row b { color: var(--ink); font-variant-numeric: tabular-nums; }
+            .action { display: inline-block; padding: 1px 8px; border-radius: 999px; font-weight: 600; font-size: 12px; }
+            .action.ALLOW { background: #e3f4ec; color: #1d6b49; }
+            .action.REVIEW { background: #fdf1d8; color: #8a5a00; }
+            .action.BLOCK { background: #fbe6e5; color: #a3322f; }
             .ok-text { color: var(--ok); font-weight: 600; } .bad-text { color: var(--bad); font-weight: 600; }
             @media (max-width: 900px) { .kpis { grid-template-columns: repeat(3, 1fr); } .grid2 { grid-template-columns: 1fr; } }
             """;
@@ -106,6 +116,7 @@ final class ReportHtml {
         countsCard(html, summary);
         deadLetterCard(html, summary);
         html.append("</div>\n");
+        decisionsCard(html, summary.decisions());
         settingsCard(html, settings);
         return html.append("</main>\n</body>\n</html>\n").toString();
     }
@@ -349,6 +360,87 @@ final class ReportHtml {
             html.append("</table>\n");
         }
         html.append("</section>\n");
+    }
+
+    private static void decisionsCard(StringBuilder html, Decisions decisions) {
+        html.append("<section class=\"card\">\n<h2>Decisions</h2>\n");
+        if (decisions == null) {
+            html.append("<p class=\"note\">No policy: the predictions carried no decision.</p>\n</section>\n");
+            return;
+        }
+        List<String> policies = new ArrayList<>();
+        for (PolicySeen policy : decisions.policies()) {
+            policies.add("<code>" + escape(policy.name()) + "</code> v" + escape(policy.version())
+                    + " <span class=\"msg\">" + escape(abbreviate(policy.hash(), 20)) + "</span>");
+        }
+        html.append("<p class=\"note\" style=\"margin:0 0 10px\">Policy ").append(String.join(" + ", policies))
+                .append(" &middot; ").append(decisions.decided()).append(" posts decided");
+        if (decisions.undecided() > 0) {
+            html.append(", ").append(decisions.undecided()).append(" without a decision");
+        }
+        html.append("</p>\n");
+
+        List<String> triggering = List.copyOf(decisions.actions().values().iterator().next()
+                .byTriggeringLabel().keySet());
+        html.append("<table>\n<tr><th>Action</th><th class=\"num\">Posts</th>");
+        for (String label : triggering) {
+            html.append("<th class=\"num\">").append(escape(label)).append("</th>");
+        }
+        html.append("<th>Reason</th><th>Driven by</th></tr>\n");
+        for (ActionSummary a : decisions.actions().values()) {
+            html.append("<tr><td><span class=\"action ").append(a.action()).append("\">").append(a.action())
+                    .append("</span></td><td class=\"num\">").append(a.count()).append("</td>");
+            for (String label : triggering) {
+                html.append("<td class=\"num\">").append(a.byTriggeringLabel().get(label)).append("</td>");
+            }
+            List<String> reasons = new ArrayList<>();
+            for (Map.Entry<DecisionReason, Long> reason : a.byReason().entrySet()) {
+                if (reason.getValue() > 0) {
+                    reasons.add("<code>" + reason.getKey() + "</code> " + reason.getValue());
+                }
+            }
+            List<String> drivers = new ArrayList<>();
+            for (Map.Entry<Modality, Long> driver : a.drivenBy().entrySet()) {
+                if (driver.getValue() > 0) {
+                    drivers.add(driver.getKey() + " " + driver.getValue());
+                }
+            }
+            if (a.drivenByNone() > 0) {
+                drivers.add("none " + a.drivenByNone());
+            }
+            html.append("<td class=\"msg\">").append(String.join(", ", reasons)).append("</td><td class=\"msg\">")
+                    .append(escape(String.join(", ", drivers))).append("</td></tr>\n");
+        }
+        html.append("</table>\n<p class=\"note\">Label columns: how often each label's threshold triggered the "
+                + "action (a post may count for several). Driven by: the present modality whose removal lowers the "
+                + "deciding label's score the most.</p>\n");
+
+        html.append("<table style=\"margin-top:14px\">\n<tr><th>Action</th><th>Post</th><th>True / predicted</th>"
+                + "<th>Deciding label</th><th>Why</th><th>Modalities (score change each brings)</th></tr>\n");
+        boolean any = false;
+        for (ActionSummary a : decisions.actions().values()) {
+            for (DecisionExample e : a.examples()) {
+                any = true;
+                html.append("<tr><td><span class=\"action ").append(a.action()).append("\">").append(a.action())
+                        .append("</span></td><td><code>").append(escape(e.correlationId())).append("</code></td><td>")
+                        .append(escape(e.trueLabel())).append(" / ").append(escape(e.predictedLabel()))
+                        .append("</td><td>").append(escape(e.decidingLabel())).append(' ')
+                        .append(ReportWriter.score(e.decidingScore())).append("</td><td><code>").append(e.reason())
+                        .append("</code>");
+                if (!e.triggeredBy().isEmpty()) {
+                    html.append(" by ").append(escape(String.join(", ", e.triggeredBy())));
+                }
+                html.append("<div class=\"msg\">").append(escape(ReportWriter.drivenBy(e)))
+                        .append("</div></td><td class=\"msg\">").append(escape(ReportWriter.deltas(e)))
+                        .append("</td></tr>\n");
+            }
+        }
+        if (!any) {
+            html.append("<tr><td colspan=\"6\" class=\"msg\">No examples.</td></tr>\n");
+        }
+        html.append("</table>\n<p class=\"note\">The first ").append(DemoSummary.EXAMPLES_PER_ACTION)
+                .append(" posts of each action, in sending order. Each modality's change is the deciding label's "
+                        + "score minus its score with that modality masked out.</p>\n</section>\n");
     }
 
     private static void settingsCard(StringBuilder html, Map<String, ?> settings) {

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.triage.demo.DemoOutcome.Influence;
 import dev.triage.demo.DemoSummary.ConfusionMatrix;
 import dev.triage.demo.DemoSummary.Counts;
+import dev.triage.demo.DemoSummary.DecisionExample;
+import dev.triage.demo.DemoSummary.Decisions;
 import dev.triage.demo.DemoSummary.ErrorCount;
 import dev.triage.demo.DemoSummary.HistogramBucket;
 import dev.triage.demo.DemoSummary.Latency;
+import dev.triage.demo.DemoSummary.PolicySeen;
 import dev.triage.demo.DemoSummary.Ratio;
 import dev.triage.demo.DemoSummary.Summary;
 import dev.triage.demo.DemoSummary.TimelineSecond;
@@ -22,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Writes a demo run's report directory ({@code summary.json} and a self-contained {@code report.html}) and formats the
@@ -62,7 +67,10 @@ public final class ReportWriter {
         }
     }
 
-    /** The content of {@code summary.json}. Undefined ratios and latencies are {@code null}. */
+    /**
+     * The content of {@code summary.json}. Undefined ratios and latencies are {@code null}, and so is
+     * {@code decisions} when no prediction carried one.
+     */
     public static ObjectNode toJson(Summary summary, Map<String, ?> settings) {
         Counts c = summary.counts();
         ObjectNode root = JSON.createObjectNode();
@@ -133,8 +141,67 @@ public final class ReportWriter {
             timeline.addObject().put("second", second.second()).put("sent", second.sent())
                     .put("predicted", second.predicted()).put("dead_lettered", second.deadLettered());
         }
+        decisionsJson(root, summary.decisions());
         root.set("settings", JSON.valueToTree(settings));
         return root;
+    }
+
+    private static void decisionsJson(ObjectNode root, Decisions decisions) {
+        if (decisions == null) {
+            root.putNull("decisions");
+            return;
+        }
+        ObjectNode node = root.putObject("decisions");
+        node.put("decided", decisions.decided()).put("undecided", decisions.undecided());
+        ArrayNode policies = node.putArray("policies");
+        for (PolicySeen policy : decisions.policies()) {
+            policies.addObject().put("name", policy.name()).put("version", policy.version())
+                    .put("hash", policy.hash());
+        }
+        ObjectNode counts = node.putObject("counts");
+        decisions.actions().forEach((action, a) -> counts.put(action.name(), a.count()));
+        ObjectNode actions = node.putObject("actions");
+        decisions.actions().forEach((action, a) -> {
+            ObjectNode one = actions.putObject(action.name());
+            one.put("count", a.count());
+            ObjectNode labels = one.putObject("by_triggering_label");
+            a.byTriggeringLabel().forEach(labels::put);
+            ObjectNode reasons = one.putObject("by_reason");
+            a.byReason().forEach((reason, n) -> reasons.put(reason.name(), n));
+            ObjectNode truth = one.putObject("by_true_label");
+            a.byTrueLabel().forEach(truth::put);
+            ObjectNode drivenBy = one.putObject("driven_by");
+            a.drivenBy().forEach((modality, n) -> drivenBy.put(modality.name(), n));
+            drivenBy.put("none", a.drivenByNone());
+            ArrayNode examples = one.putArray("examples");
+            for (DecisionExample e : a.examples()) {
+                ObjectNode example = examples.addObject();
+                example.put("correlation_id", e.correlationId()).put("true_label", e.trueLabel())
+                        .put("predicted_label", e.predictedLabel()).put("reason", e.reason().name());
+                example.set("triggered_by", JSON.valueToTree(e.triggeredBy()));
+                example.put("deciding_label", e.decidingLabel());
+                putNumber(example, "deciding_score", e.decidingScore());
+                example.put("driven_by", e.drivenBy() == null ? null : e.drivenBy().name());
+                putNumber(example, "driven_by_delta", e.drivenByDelta());
+                ArrayNode influence = example.putArray("influence");
+                for (Influence i : e.influence()) {
+                    ObjectNode entry = influence.addObject().put("modality", i.modality().name());
+                    putNumber(entry, "delta", i.delta());
+                    entry.put("action_without", i.actionWithout().name());
+                }
+                ArrayNode present = example.putArray("modalities_present");
+                e.modalitiesPresent().forEach(m -> present.add(m.name()));
+            }
+        });
+    }
+
+    /** Rounded to 4 decimals; NaN as {@code null}. */
+    private static void putNumber(ObjectNode node, String key, double value) {
+        if (Double.isNaN(value)) {
+            node.putNull(key);
+        } else {
+            node.put(key, round(value, 4));
+        }
     }
 
     private static void putRatio(ObjectNode node, String key, Ratio ratio) {
@@ -178,6 +245,12 @@ public final class ReportWriter {
                 : "p95 " + l.p95() + " ms, p99 " + l.p99() + " ms, max " + l.max() + " ms");
         line(out, "throughput", String.format(Locale.ROOT, "%.1f/s", summary.throughputPostsPerSecond()),
                 "predictions per second over " + seconds(summary.durationMs()));
+        Decisions decisions = summary.decisions();
+        if (decisions != null) {
+            line(out, "decisions", Long.toString(decisions.decided()), actionCounts(decisions) + "; policy "
+                    + policies(decisions) + (decisions.undecided() > 0 ? "; without a decision "
+                    + decisions.undecided() : ""));
+        }
 
         out.append('\n');
         List<List<String>> rows = new ArrayList<>();
@@ -227,6 +300,41 @@ public final class ReportWriter {
             }
             out.append(line.toString().stripTrailing()).append('\n');
         }
+    }
+
+    /** E.g. "ALLOW 80, REVIEW 25, BLOCK 10". */
+    static String actionCounts(Decisions decisions) {
+        return decisions.actions().values().stream().map(a -> a.action() + " " + a.count())
+                .collect(Collectors.joining(", "));
+    }
+
+    /** E.g. "reference-default v1", several joined by " + ". */
+    static String policies(Decisions decisions) {
+        return decisions.policies().stream().map(p -> p.name() + " v" + p.version())
+                .collect(Collectors.joining(" + "));
+    }
+
+    /** E.g. "driven by AUDIO (+0.42)", or "driven by no modality" when no removal lowered the score. */
+    static String drivenBy(DecisionExample example) {
+        if (example.drivenBy() == null) {
+            return "driven by no modality";
+        }
+        return "driven by " + example.drivenBy() + " (" + signed(example.drivenByDelta()) + ")";
+    }
+
+    /** Each present modality's delta, e.g. "TEXT +0.02, IMAGE -0.01, AUDIO +0.42". */
+    static String deltas(DecisionExample example) {
+        return example.influence().stream().map(i -> i.modality() + " " + signed(i.delta()))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** E.g. "+0.42", "-0.03". */
+    static String signed(double value) {
+        return String.format(Locale.ROOT, "%+.2f", value);
+    }
+
+    static String score(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
     }
 
     static String percent(Ratio ratio) {

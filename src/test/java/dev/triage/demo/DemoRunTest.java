@@ -50,8 +50,27 @@ class DemoRunTest {
         assertThat(json.get("predictions").asLong()).isEqualTo(counts.predictions());
         assertThat(json.get("dead_letters").asLong()).isEqualTo(counts.deadLetters());
         assertThat(json.get("latency_ms").get("p99").asLong()).isPositive();
-        assertThat(Files.readString(report.resolve("report.html"))).contains("<svg");
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Demo summary",
+        // The reference bundle ships a policy: every prediction carries a decision, and the report counts them.
+        DemoSummary.Decisions decisions = summary.decisions();
+        assertThat(decisions).as("decisions of a run with the bundle's policy").isNotNull();
+        assertThat(decisions.decided()).isEqualTo(summary.accuracy().total());
+        assertThat(decisions.undecided()).isZero();
+        assertThat(decisions.policies()).extracting(DemoSummary.PolicySeen::name).containsExactly("reference-default");
+        JsonNode decided = json.get("decisions");
+        assertThat(decided.get("decided").asLong()).isEqualTo(decisions.decided());
+        assertThat(decided.get("policies").get(0).get("hash").asText()).matches("sha256:[0-9a-f]{64}");
+        long actions = 0;
+        for (JsonNode count : decided.get("counts")) {
+            actions += count.asLong();
+        }
+        assertThat(actions).isEqualTo(decisions.decided());
+        // The generator's harmful posts are scored confidently, so some are blocked; its safe ones are allowed.
+        assertThat(decided.get("counts").get("BLOCK").asLong()).isPositive();
+        assertThat(decided.get("counts").get("ALLOW").asLong()).isPositive();
+        assertThat(decided.get("actions").get("BLOCK").get("examples").get(0).get("influence")).isNotEmpty();
+        assertThat(Files.readString(report.resolve("report.html"))).contains("<svg", "<h2>Decisions</h2>",
+                "driven by ");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Demo summary", "  decisions ",
                 "metrics at http://127.0.0.1:" + port + "/metrics");
     }
 }

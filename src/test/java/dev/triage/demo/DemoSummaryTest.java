@@ -7,19 +7,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.triage.avro.Action;
 import dev.triage.avro.DeadLetter;
 import dev.triage.avro.DeadLetterStage;
+import dev.triage.avro.Decision;
+import dev.triage.avro.DecisionReason;
 import dev.triage.avro.LabelScore;
 import dev.triage.avro.Modality;
+import dev.triage.avro.ModalityInfluence;
 import dev.triage.avro.Prediction;
 import dev.triage.avro.Timings;
 import dev.triage.demo.DemoOutcome.BadEvent;
 import dev.triage.demo.DemoOutcome.DeadLettered;
+import dev.triage.demo.DemoOutcome.Decided;
+import dev.triage.demo.DemoOutcome.Influence;
 import dev.triage.demo.DemoOutcome.Predicted;
 import dev.triage.demo.DemoOutcome.Sent;
 import dev.triage.demo.DemoSummary.ConfusionMatrix;
+import dev.triage.demo.DemoSummary.ActionSummary;
 import dev.triage.demo.DemoSummary.Counts;
+import dev.triage.demo.DemoSummary.DecisionExample;
+import dev.triage.demo.DemoSummary.Decisions;
 import dev.triage.demo.DemoSummary.HistogramBucket;
+import dev.triage.demo.DemoSummary.PolicySeen;
 import dev.triage.demo.DemoSummary.Ratio;
 import dev.triage.demo.DemoSummary.Snapshot;
 import dev.triage.demo.DemoSummary.Summary;
@@ -54,6 +64,28 @@ class DemoSummaryTest {
 
     static Predicted prediction(String id, String label, Set<Modality> present, long readAt) {
         return new Predicted(id, label, Map.of(label, 0.9), present, readAt);
+    }
+
+    /**
+     * A decided prediction of {@code label} at {@code score}: the decision is measured on {@code label}, each present
+     * modality's delta given in TEXT, IMAGE, AUDIO order, and the largest positive delta drives it.
+     */
+    static Predicted decided(String id, String label, double score, Action action, DecisionReason reason,
+                             List<String> triggeredBy, Set<Modality> present, long readAt, double... deltas) {
+        List<Influence> influence = new ArrayList<>();
+        Modality drivenBy = null;
+        double largest = 0;
+        int i = 0;
+        for (Modality modality : EnumSet.copyOf(present)) {
+            double delta = deltas[i++];
+            influence.add(new Influence(modality, delta, delta > 0.3 ? Action.ALLOW : action));
+            if (delta > largest) {
+                largest = delta;
+                drivenBy = modality;
+            }
+        }
+        return new Predicted(id, label, Map.of(label, score), present, readAt, new Decided(action, reason,
+                triggeredBy, label, drivenBy, influence, "reference-default", "1", "abc123"));
     }
 
     static DeadLettered deadLetter(String id, DeadLetterStage stage, long readAt) {
@@ -395,6 +427,144 @@ class DemoSummaryTest {
                 "org.apache.kafka.common.errors.SerializationException", "unknown magic byte", T0 + 9));
         DeadLetter keyless = DeadLetter.newBuilder(withoutId).setKey(null).build();
         assertThat(DeadLettered.of(keyless, T0).correlationId()).isNull();
+    }
+
+    @Test
+    void decisionsAreCountedPerActionByTriggeringLabelReasonTrueLabelAndDrivingModality() {
+        summary.sent(post("p1", "spam", ALL, T0));
+        summary.sent(post("p2", "violence", ALL, T0 + 1));
+        summary.sent(post("p3", "safe", ALL, T0 + 2));
+        summary.sent(post("p4", "spam", EnumSet.of(TEXT, AUDIO), T0 + 3));
+        summary.sent(post("p5", "harassment", ALL, T0 + 4));
+        summary.sent(post("p6", "spam", ALL, T0 + 5));
+        summary.sent(post("p7", "spam", ALL, T0 + 6));
+        summary.sent(post("p8", "spam", ALL, T0 + 7));
+        // Read in an order other than sending order: the examples still follow sending order.
+        summary.predicted(decided("p8", "spam", 0.97, Action.BLOCK, DecisionReason.THRESHOLD, List.of("spam"), ALL,
+                T0 + 90, 0.5, 0.1, 0.0));
+        summary.predicted(decided("p7", "spam", 0.96, Action.BLOCK, DecisionReason.THRESHOLD, List.of("spam"), ALL,
+                T0 + 80, 0.5, 0.1, 0.0));
+        summary.predicted(decided("p6", "spam", 0.95, Action.BLOCK, DecisionReason.THRESHOLD, List.of("spam"), ALL,
+                T0 + 70, 0.0, 0.6, 0.0));
+        summary.predicted(decided("p5", "harassment", 0.5, Action.REVIEW, DecisionReason.THRESHOLD,
+                List.of("harassment", "violence"), ALL, T0 + 60, 0.1, 0.05, 0.42));
+        summary.predicted(decided("p4", "spam", 0.7, Action.REVIEW, DecisionReason.MISSING_MODALITY,
+                List.of("spam"), EnumSet.of(TEXT, AUDIO), T0 + 50, 0.2, 0.1));
+        summary.predicted(decided("p3", "violence", 0.02, Action.ALLOW, DecisionReason.NO_THRESHOLD, List.of(), ALL,
+                T0 + 40, -0.01, -0.02, -0.01));
+        summary.predicted(decided("p2", "violence", 0.9, Action.BLOCK, DecisionReason.THRESHOLD,
+                List.of("violence"), ALL, T0 + 30, 0.1, 0.8, 0.0));
+        summary.predicted(decided("p1", "spam", 0.93, Action.BLOCK, DecisionReason.THRESHOLD, List.of("spam"), ALL,
+                T0 + 20, 0.42, 0.05, -0.01));
+        // A duplicate counts once, by the post's first prediction.
+        summary.predicted(decided("p1", "spam", 0.1, Action.ALLOW, DecisionReason.NO_THRESHOLD, List.of(), ALL,
+                T0 + 99, 0.0, 0.0, 0.0));
+
+        Decisions d = summary.summary().decisions();
+
+        assertThat(d.decided()).isEqualTo(8);
+        assertThat(d.undecided()).isZero();
+        assertThat(d.policies()).containsExactly(new PolicySeen("reference-default", "1", "abc123"));
+        assertThat(d.actions().keySet()).containsExactly(Action.ALLOW, Action.REVIEW, Action.BLOCK);
+        assertThat(d.actions().values()).extracting(ActionSummary::count).containsExactly(1L, 2L, 5L);
+
+        ActionSummary block = d.action(Action.BLOCK);
+        // Every label that triggered anything, in the model's order, in every action.
+        assertThat(block.byTriggeringLabel()).containsExactly(
+                Map.entry("spam", 4L), Map.entry("harassment", 0L), Map.entry("violence", 1L));
+        assertThat(d.action(Action.REVIEW).byTriggeringLabel()).containsExactly(
+                Map.entry("spam", 1L), Map.entry("harassment", 1L), Map.entry("violence", 1L));
+        assertThat(d.action(Action.ALLOW).byTriggeringLabel()).containsOnlyKeys("spam", "harassment", "violence")
+                .allSatisfy((label, n) -> assertThat(n).isZero());
+        assertThat(block.byReason()).containsExactly(Map.entry(DecisionReason.NO_THRESHOLD, 0L),
+                Map.entry(DecisionReason.THRESHOLD, 5L), Map.entry(DecisionReason.MISSING_MODALITY, 0L));
+        assertThat(d.action(Action.REVIEW).byReason()).containsEntry(DecisionReason.MISSING_MODALITY, 1L)
+                .containsEntry(DecisionReason.THRESHOLD, 1L);
+        assertThat(block.byTrueLabel()).containsExactly(Map.entry("safe", 0L), Map.entry("spam", 4L),
+                Map.entry("harassment", 0L), Map.entry("violence", 1L));
+        assertThat(block.drivenBy()).containsExactly(Map.entry(TEXT, 3L), Map.entry(IMAGE, 2L), Map.entry(AUDIO, 0L));
+        assertThat(block.drivenByNone()).isZero();
+        assertThat(d.action(Action.ALLOW).drivenByNone()).isEqualTo(1);
+        assertThat(d.action(Action.REVIEW).drivenBy()).containsEntry(AUDIO, 1L).containsEntry(TEXT, 1L);
+
+        // The first three BLOCKs in sending order, not in reading order.
+        assertThat(block.examples()).extracting(DecisionExample::correlationId).containsExactly("p1", "p2", "p6");
+        DecisionExample first = block.examples().get(0);
+        assertThat(first.trueLabel()).isEqualTo("spam");
+        assertThat(first.predictedLabel()).isEqualTo("spam");
+        assertThat(first.action()).isEqualTo(Action.BLOCK);
+        assertThat(first.reason()).isEqualTo(DecisionReason.THRESHOLD);
+        assertThat(first.triggeredBy()).containsExactly("spam");
+        assertThat(first.decidingLabel()).isEqualTo("spam");
+        assertThat(first.decidingScore()).isEqualTo(0.93);
+        assertThat(first.drivenBy()).isEqualTo(TEXT);
+        assertThat(first.drivenByDelta()).isEqualTo(0.42);
+        assertThat(first.influence()).extracting(Influence::modality).containsExactly(TEXT, IMAGE, AUDIO);
+        assertThat(first.influence()).extracting(Influence::delta).containsExactly(0.42, 0.05, -0.01);
+        assertThat(first.influence().get(0).actionWithout()).isEqualTo(Action.ALLOW);
+        assertThat(first.modalitiesPresent()).containsExactly(TEXT, IMAGE, AUDIO);
+        DecisionExample partial = d.action(Action.REVIEW).examples().get(0);
+        assertThat(partial.correlationId()).isEqualTo("p4");
+        assertThat(partial.modalitiesPresent()).containsExactly(TEXT, AUDIO);
+        assertThat(partial.influence()).extracting(Influence::modality).containsExactly(TEXT, AUDIO);
+        DecisionExample allowed = d.action(Action.ALLOW).examples().get(0);
+        assertThat(allowed.drivenBy()).isNull();
+        assertThat(allowed.drivenByDelta()).isNaN();
+        assertThat(allowed.triggeredBy()).isEmpty();
+    }
+
+    @Test
+    void predictionsWithoutADecisionLeaveTheDecisionsOut() {
+        summary.sent(post("p1", "spam", ALL, T0));
+        summary.predicted(prediction("p1", "spam", ALL, T0 + 5));
+        assertThat(summary.summary().decisions()).isNull();
+        assertThat(new DemoSummary(LABELS).summary().decisions()).isNull();
+
+        // A decision on a post never sent, or on a post's second prediction, is not counted either.
+        summary.predicted(decided("ghost", "spam", 0.95, Action.BLOCK, DecisionReason.THRESHOLD, List.of("spam"), ALL,
+                T0 + 6, 0.5, 0.1, 0.0));
+        summary.predicted(decided("p1", "spam", 0.95, Action.BLOCK, DecisionReason.THRESHOLD, List.of("spam"), ALL,
+                T0 + 7, 0.5, 0.1, 0.0));
+        assertThat(summary.summary().decisions()).isNull();
+
+        summary.sent(post("p2", "spam", ALL, T0 + 1));
+        summary.predicted(decided("p2", "spam", 0.95, Action.BLOCK, DecisionReason.THRESHOLD, List.of("spam"), ALL,
+                T0 + 8, 0.5, 0.1, 0.0));
+        Decisions d = summary.summary().decisions();
+        assertThat(d.decided()).isEqualTo(1);
+        assertThat(d.undecided()).isEqualTo(1);
+        assertThat(d.action(Action.BLOCK).examples()).extracting(DecisionExample::correlationId)
+                .containsExactly("p2");
+        assertThat(d.action(Action.ALLOW).count()).isZero();
+        assertThat(d.action(Action.ALLOW).examples()).isEmpty();
+    }
+
+    @Test
+    void decisionsConvertFromTheAvroRecord() {
+        Decision decision = Decision.newBuilder()
+                .setAction(Action.REVIEW).setReason(DecisionReason.MISSING_MODALITY)
+                .setTriggeredBy(List.of("spam")).setDecidingLabel("spam")
+                .setInfluence(List.of(new ModalityInfluence(TEXT, 0.3f, 0.45f, Action.ALLOW),
+                        new ModalityInfluence(IMAGE, 0.8f, -0.05f, Action.REVIEW)))
+                .setDrivenBy(TEXT).setPolicyName("p").setPolicyVersion("2").setPolicyHash("ff").build();
+        Prediction avro = Prediction.newBuilder()
+                .setCorrelationId("p1").setLabel("spam")
+                .setScores(List.of(new LabelScore("safe", 0.25f), new LabelScore("spam", 0.75f)))
+                .setModalitiesPresent(List.of(IMAGE, TEXT)).setModalitiesMissing(List.of(AUDIO))
+                .setModelName("m").setModelVersion("1").setEventTime(Instant.ofEpochMilli(T0))
+                .setTimings(new Timings(Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 1), 1L, 1))
+                .setInstanceId("i").setDecision(decision).build();
+
+        Predicted predicted = Predicted.of(avro, T0 + 7);
+
+        assertThat(predicted.decision()).isEqualTo(new Decided(Action.REVIEW, DecisionReason.MISSING_MODALITY,
+                List.of("spam"), "spam", TEXT, List.of(new Influence(TEXT, 0.45f, Action.ALLOW),
+                new Influence(IMAGE, -0.05f, Action.REVIEW)), "p", "2", "ff"));
+        assertThat(predicted.decidingScore()).isEqualTo(0.75);
+        assertThat(predicted.decision().influenceOf(AUDIO)).isNull();
+        Predicted undecided = Predicted.of(Prediction.newBuilder(avro).setDecision(null).build(), T0 + 7);
+        assertThat(undecided.decision()).isNull();
+        assertThat(undecided.decidingScore()).isNaN();
     }
 
     @Test

@@ -2,10 +2,14 @@ package dev.triage.demo;
 
 import static dev.triage.avro.Modality.IMAGE;
 
+import dev.triage.avro.Action;
 import dev.triage.avro.DeadLetterStage;
+import dev.triage.avro.DecisionReason;
 import dev.triage.avro.Modality;
 import dev.triage.demo.DemoOutcome.BadEvent;
 import dev.triage.demo.DemoOutcome.DeadLettered;
+import dev.triage.demo.DemoOutcome.Decided;
+import dev.triage.demo.DemoOutcome.Influence;
 import dev.triage.demo.DemoOutcome.Predicted;
 import dev.triage.demo.DemoOutcome.Sent;
 import dev.triage.demo.DemoSummary.Summary;
@@ -38,6 +42,7 @@ final class ReportWriterSample {
 
     private static DemoSummary fill(DemoSummary summary, int posts, long seed, boolean broken) {
         Random random = new Random(seed);
+        Random policy = new Random(seed + 1); // its own draws, so the decisions leave the rest of the run as it was
         for (int i = 0; i < posts; i++) {
             String id = "post-" + i;
             String label = LABELS.get(random.nextDouble() < 0.55 ? 0 : 1 + random.nextInt(3));
@@ -66,8 +71,7 @@ final class ReportWriterSample {
                 double accuracy = complete ? 0.96 : 0.82;
                 String predicted = random.nextDouble() < accuracy ? label : LABELS.get(random.nextInt(4));
                 long latency = (long) Math.exp(3.6 + 0.45 * random.nextGaussian()) + (i % 97 == 0 ? 900 : 0);
-                Predicted prediction = new Predicted(id, predicted, Map.of(predicted, 0.9), modalities,
-                        sentAt + latency);
+                Predicted prediction = decide(policy, id, predicted, modalities, sentAt + latency);
                 if (!broken || i % 50 != 7) {
                     summary.predicted(prediction);
                 }
@@ -85,6 +89,38 @@ final class ReportWriterSample {
                     "dev.triage.topology.LateEventException", "late", T0 + 1_000));
         }
         return summary;
+    }
+
+    /** A decision like the reference policy's: safe is allowed, other labels reviewed or blocked by their score. */
+    private static Predicted decide(Random random, String id, String predicted, Set<Modality> modalities,
+                                    long readAt) {
+        boolean safe = predicted.equals("safe");
+        String deciding = safe ? "spam" : predicted;
+        double score = safe ? 0.02 + 0.2 * random.nextDouble() : 0.4 + 0.59 * random.nextDouble();
+        Action action = safe ? Action.ALLOW : score >= 0.85 ? Action.BLOCK : Action.REVIEW;
+        DecisionReason reason = safe ? DecisionReason.NO_THRESHOLD : DecisionReason.THRESHOLD;
+        if (!safe && action == Action.BLOCK && modalities.size() < 3 && score < 0.9) {
+            action = Action.REVIEW;
+            reason = DecisionReason.MISSING_MODALITY;
+        }
+        List<Influence> influence = new ArrayList<>();
+        Modality drivenBy = null;
+        double largest = 0;
+        for (Modality modality : modalities) {
+            double delta = safe ? 0.05 * random.nextGaussian() : 0.3 * random.nextDouble() - 0.05;
+            influence.add(new Influence(modality, delta, score - delta >= 0.85 ? Action.BLOCK
+                    : score - delta >= 0.4 && !safe ? Action.REVIEW : Action.ALLOW));
+            if (delta > largest) {
+                largest = delta;
+                drivenBy = modality;
+            }
+        }
+        Map<String, Double> scores = new LinkedHashMap<>();
+        scores.put(predicted, safe ? 0.9 : score);
+        scores.put(deciding, score);
+        return new Predicted(id, predicted, scores, modalities, readAt, new Decided(action, reason,
+                safe ? List.of() : List.of(predicted), deciding, drivenBy, influence, "reference-default", "1",
+                "sha256:5f0c2a9e1b7d4c3e8a6f0b1d2c3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e"));
     }
 
     static Map<String, Object> settings() {

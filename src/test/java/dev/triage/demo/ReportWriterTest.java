@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.triage.avro.Action;
 import dev.triage.avro.DeadLetterStage;
+import dev.triage.avro.DecisionReason;
 import dev.triage.avro.Modality;
 import dev.triage.demo.DemoOutcome.DeadLettered;
 import dev.triage.demo.DemoOutcome.Predicted;
@@ -83,6 +85,96 @@ class ReportWriterTest {
                 "posts", 2, "seed", 7, "model", "triage-reference")));
     }
 
+    /** Three posts, one per action: a BLOCK driven by AUDIO, a partial REVIEW, an ALLOW that nothing drove. */
+    private static Summary decided() {
+        DemoSummary summary = new DemoSummary(ReportWriterSample.LABELS, () -> T0);
+        Set<Modality> all = EnumSet.allOf(Modality.class);
+        Set<Modality> textAudio = EnumSet.of(Modality.TEXT, Modality.AUDIO);
+        summary.sent(Sent.valid("blocked", "violence", all, T0));
+        summary.sent(Sent.valid("reviewed", "spam", textAudio, T0 + 1));
+        summary.sent(Sent.valid("allowed", "safe", all, T0 + 2));
+        summary.predicted(DemoSummaryTest.decided("blocked", "violence", 0.91, Action.BLOCK, DecisionReason.THRESHOLD,
+                List.of("violence"), all, T0 + 20, 0.05, 0.1, 0.42));
+        summary.predicted(DemoSummaryTest.decided("reviewed", "spam", 0.7, Action.REVIEW,
+                DecisionReason.MISSING_MODALITY, List.of("spam"), textAudio, T0 + 30, 0.25, -0.03));
+        summary.predicted(DemoSummaryTest.decided("allowed", "violence", 0.01, Action.ALLOW,
+                DecisionReason.NO_THRESHOLD, List.of(), all, T0 + 40, -0.01, 0.0, -0.02));
+        return summary.summary();
+    }
+
+    @Test
+    void summaryJsonCarriesTheDecisions() throws Exception {
+        ReportWriter.write(dir, decided());
+
+        JsonNode d = JSON.readTree(dir.resolve(ReportWriter.SUMMARY_JSON).toFile()).get("decisions");
+        assertThat(d.get("decided").asLong()).isEqualTo(3);
+        assertThat(d.get("undecided").asLong()).isZero();
+        assertThat(d.get("policies").get(0).get("name").asText()).isEqualTo("reference-default");
+        assertThat(d.get("policies").get(0).get("version").asText()).isEqualTo("1");
+        assertThat(d.get("policies").get(0).get("hash").asText()).isEqualTo("abc123");
+        assertThat(d.get("counts")).isEqualTo(JSON.readTree("{\"ALLOW\": 1, \"REVIEW\": 1, \"BLOCK\": 1}"));
+        JsonNode block = d.get("actions").get("BLOCK");
+        assertThat(block.get("count").asLong()).isEqualTo(1);
+        assertThat(block.get("by_triggering_label")).isEqualTo(JSON.readTree("{\"spam\": 0, \"violence\": 1}"));
+        assertThat(block.get("by_reason").get("THRESHOLD").asLong()).isEqualTo(1);
+        assertThat(block.get("by_true_label").get("violence").asLong()).isEqualTo(1);
+        assertThat(block.get("driven_by")).isEqualTo(JSON.readTree(
+                "{\"TEXT\": 0, \"IMAGE\": 0, \"AUDIO\": 1, \"none\": 0}"));
+        JsonNode example = block.get("examples").get(0);
+        assertThat(example.get("correlation_id").asText()).isEqualTo("blocked");
+        assertThat(example.get("true_label").asText()).isEqualTo("violence");
+        assertThat(example.get("predicted_label").asText()).isEqualTo("violence");
+        assertThat(example.get("reason").asText()).isEqualTo("THRESHOLD");
+        assertThat(example.get("triggered_by")).isEqualTo(JSON.readTree("[\"violence\"]"));
+        assertThat(example.get("deciding_label").asText()).isEqualTo("violence");
+        assertThat(example.get("deciding_score").asDouble()).isEqualTo(0.91);
+        assertThat(example.get("driven_by").asText()).isEqualTo("AUDIO");
+        assertThat(example.get("driven_by_delta").asDouble()).isEqualTo(0.42);
+        assertThat(example.get("influence")).hasSize(3);
+        assertThat(example.get("influence").get(2).get("modality").asText()).isEqualTo("AUDIO");
+        assertThat(example.get("influence").get(2).get("delta").asDouble()).isEqualTo(0.42);
+        assertThat(example.get("influence").get(2).get("action_without").asText()).isEqualTo("ALLOW");
+        assertThat(example.get("modalities_present")).isEqualTo(JSON.readTree("[\"TEXT\", \"IMAGE\", \"AUDIO\"]"));
+        JsonNode review = d.get("actions").get("REVIEW");
+        assertThat(review.get("by_reason").get("MISSING_MODALITY").asLong()).isEqualTo(1);
+        assertThat(review.get("examples").get(0).get("modalities_present"))
+                .isEqualTo(JSON.readTree("[\"TEXT\", \"AUDIO\"]"));
+        JsonNode allowed = d.get("actions").get("ALLOW").get("examples").get(0);
+        assertThat(allowed.get("driven_by").isNull()).isTrue();
+        assertThat(allowed.get("driven_by_delta").isNull()).isTrue();
+        assertThat(allowed.get("triggered_by")).isEmpty();
+        assertThat(d.get("actions").get("ALLOW").get("driven_by").get("none").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunWithoutAPolicyHasNullDecisions() throws Exception {
+        ReportWriter.write(dir, small());
+
+        JsonNode json = JSON.readTree(dir.resolve(ReportWriter.SUMMARY_JSON).toFile());
+        assertThat(json.has("decisions")).isTrue();
+        assertThat(json.get("decisions").isNull()).isTrue();
+        assertThat(ReportWriter.formatText(small())).doesNotContain("decisions");
+        assertThat(Files.readString(dir.resolve(ReportWriter.REPORT_HTML)))
+                .contains("<h2>Decisions</h2>", "No policy: the predictions carried no decision.");
+    }
+
+    @Test
+    void reportShowsTheActionsTheirLabelsAndExamplesWithTheDrivingModality() {
+        Summary summary = decided();
+
+        String html = ReportHtml.render(summary, Map.of());
+        assertThat(html).contains("<h2>Decisions</h2>", "<code>reference-default</code> v1",
+                "<span class=\"action BLOCK\">BLOCK</span>", "<th class=\"num\">violence</th>",
+                "<code>blocked</code>", "driven by AUDIO (+0.42)", "TEXT +0.05, IMAGE +0.10, AUDIO +0.42",
+                "driven by TEXT (+0.25)", "<code>MISSING_MODALITY</code> by spam", "driven by no modality",
+                "violence 0.91");
+        assertThat(html).doesNotContain("No policy");
+
+        String text = ReportWriter.formatText(summary);
+        assertThat(text.lines()).contains(
+                "  decisions                 3  ALLOW 1, REVIEW 1, BLOCK 1; policy reference-default v1");
+    }
+
     @Test
     void undefinedNumbersAreNullInJson() throws Exception {
         Summary empty = new DemoSummary(ReportWriterSample.LABELS).summary();
@@ -110,6 +202,7 @@ class ReportWriterTest {
         assertThat(html).contains("Latency", "Throughput over time", "Confusion matrix", "Accuracy", "Counts",
                 "Dead letters", "Settings", "Every post accounted for");
         assertThat(html).contains("<table class=\"confusion\">");
+        assertThat(html).contains("<h2>Decisions</h2>", "<span class=\"action REVIEW\">REVIEW</span>", "driven by ");
         // Nothing to fetch and nothing to run: no scripts, links, images, external fonts or url() references.
         assertThat(html).doesNotContain("<script", "<link", "<img", "src=", "href=", "@import", "url(", "@font-face");
         assertThat(html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "")).doesNotContain("http:", "https:");
