@@ -53,8 +53,6 @@ public final class TriageApplication implements AutoCloseable {
         log.info("effective configuration (secrets hidden):\n{}",
                 Secrets.lines(config.all()).indent(2).stripTrailing());
         Topics topics = Topics.from(config);
-        Optional<Policy> policy = Policies.load(config.getString(TriageConfig.POLICY_FILE),
-                BundleModelService.modelDirectory(config.getString(TriageConfig.MODEL_DIR)), model.labels());
         RegistryPreflight.check(config); // before anything waits on Kafka: a registry that cannot be used stops here
         Properties props = StreamsSettings.of(config);
         this.model = model.name() + " " + model.version();
@@ -62,10 +60,13 @@ public final class TriageApplication implements AutoCloseable {
         props.put(TriageMeters.CONFIG_KEY, metrics.meters()); // for the exception handlers' dead letters
         metrics.meters().serving(model.name(), model.version(), model.contentHash());
         log.info("model {} {} ({})", model.name(), model.version(), model.contentHash());
+        Optional<Policy> policy = Policies.load(config.getString(TriageConfig.POLICY_FILE),
+                BundleModelService.modelDirectory(config.getString(TriageConfig.MODEL_DIR)), model.labels());
         policy.ifPresentOrElse(p -> log.info("policy {} {} ({}): decisions REVIEW to {}, BLOCK to {}", p.name(),
                         p.version(), p.hash(), topics.review().name(), topics.blocked().name()),
-                () -> log.info("no moderation policy ({} unset and the bundle has no {}): predictions carry scores "
-                        + "only", TriageConfig.POLICY_FILE, Policies.BUNDLE_FILE));
+                () -> log.info("no moderation policy ({}='{}', the bundle's {} unused or absent): predictions carry "
+                        + "scores only", TriageConfig.POLICY_FILE, config.getString(TriageConfig.POLICY_FILE),
+                        Policies.BUNDLE_FILE));
         StaticMembership.apply(config, props);
         int partitions = CoPartitioning.verify(props, topics.inputs());
         log.info("input topics {} have {} partitions each", topics.inputs(), partitions);
