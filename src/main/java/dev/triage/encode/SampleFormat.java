@@ -62,7 +62,8 @@ enum SampleFormat {
     }
 
     static double f64(byte[] b, int offset) {
-        return sanitize(Double.longBitsToDouble((int32(b, offset) & 0xFFFFFFFFL) | ((long) int32(b, offset + 4) << 32)));
+        return sanitize(Double.longBitsToDouble(
+                (int32(b, offset) & 0xFFFFFFFFL) | ((long) int32(b, offset + 4) << 32)));
     }
 
     private static int int32(byte[] b, int o) {
