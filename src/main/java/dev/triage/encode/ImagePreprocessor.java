@@ -157,9 +157,12 @@ public final class ImagePreprocessor {
         }
         float[] out = new float[3 * size * size];
         int planeSize = size * size;
-        for (int p = 0; p < planeSize; p++) {
-            for (int c = 0; c < 3; c++) {
-                out[plane[c] * planeSize + p] = (float) ((acc[p * 3 + c] - mean[c]) / std[c]);
+        for (int c = 0; c < 3; c++) {
+            double m = mean[c];
+            double s = std[c];
+            int offset = plane[c] * planeSize;
+            for (int p = 0; p < planeSize; p++) {
+                out[offset + p] = (float) ((acc[p * 3 + c] - m) / s);
             }
         }
         return out;
@@ -174,6 +177,7 @@ public final class ImagePreprocessor {
         private final int bands;
         private final double[] bandScale;
         private final int[] buf;
+        private double[] paletteRgb;
 
         private enum Kind { GRAY, RGB, INDEXED, GENERIC }
 
@@ -216,8 +220,16 @@ public final class ImagePreprocessor {
             switch (kind) {
                 case INDEXED -> {
                     raster.getPixels(0, y, w, 1, buf);
+                    double[] lut = palette();
                     for (int x = 0; x < w; x++) {
-                        argb(cm.getRGB(buf[x]), rgb, x);
+                        int i = buf[x];
+                        if (i >= 0 && i < lut.length / 3) {
+                            rgb[x * 3] = lut[i * 3];
+                            rgb[x * 3 + 1] = lut[i * 3 + 1];
+                            rgb[x * 3 + 2] = lut[i * 3 + 2];
+                        } else {
+                            argb(cm.getRGB(i), rgb, x);
+                        }
                     }
                 }
                 case GENERIC -> {
@@ -230,14 +242,53 @@ public final class ImagePreprocessor {
             }
         }
 
+        /**
+         * {@link #argb} of the palette's entries (computed once per image): the same doubles as converting each
+         * pixel's colour, without the per-pixel colour-model call. Samples past the table are converted one by one.
+         */
+        private double[] palette() {
+            if (paletteRgb == null) {
+                int entries = Math.min(1 << Math.min(raster.getSampleModel().getSampleSize(0), 12),
+                        ((IndexColorModel) cm).getMapSize());
+                paletteRgb = new double[entries * 3];
+                for (int i = 0; i < entries; i++) {
+                    argb(cm.getRGB(i), paletteRgb, i);
+                }
+            }
+            return paletteRgb;
+        }
+
         private void components(int y, int w, double[] rgb) {
             raster.getPixels(0, y, w, 1, buf);
             int colours = kind == Kind.GRAY ? 1 : 3;
             boolean alpha = cm.hasAlpha();
+            if (!alpha) {
+                // composite(v, 1.0, ...) is v: no alpha, no compositing.
+                if (colours == 1) {
+                    double scale = bandScale[0];
+                    for (int x = 0; x < w; x++) {
+                        double v = buf[x * bands] * scale;
+                        rgb[x * 3] = v;
+                        rgb[x * 3 + 1] = v;
+                        rgb[x * 3 + 2] = v;
+                    }
+                } else {
+                    double r = bandScale[0];
+                    double g = bandScale[1];
+                    double b = bandScale[2];
+                    for (int x = 0; x < w; x++) {
+                        int p = x * bands;
+                        rgb[x * 3] = buf[p] * r;
+                        rgb[x * 3 + 1] = buf[p + 1] * g;
+                        rgb[x * 3 + 2] = buf[p + 2] * b;
+                    }
+                }
+                return;
+            }
             boolean premultiplied = cm.isAlphaPremultiplied();
             for (int x = 0; x < w; x++) {
                 int p = x * bands;
-                double a = alpha ? buf[p + colours] * bandScale[colours] : 1.0;
+                double a = buf[p + colours] * bandScale[colours];
                 for (int c = 0; c < 3; c++) {
                     int b = colours == 1 ? 0 : c;
                     double v = buf[p + b] * bandScale[b];

@@ -15,6 +15,9 @@ final class ResampleAxis {
     private final int[] first;
     private final int[] last;
     private final double[] frac;
+    /** Every {@code weight(o, j)}, computed once, at {@code weights[weightStart[o] + j - first[o]]}. */
+    private final int[] weightStart;
+    private final double[] weights;
 
     ResampleAxis(int src, int dst) {
         if (src <= 0 || dst <= 0) {
@@ -41,6 +44,18 @@ final class ResampleAxis {
                 frac[o] = x - j0;
             }
         }
+        this.weightStart = new int[dst];
+        int n = 0;
+        for (int o = 0; o < dst; o++) {
+            weightStart[o] = n;
+            n += last[o] - first[o] + 1;
+        }
+        this.weights = new double[n];
+        for (int o = 0; o < dst; o++) {
+            for (int j = first[o]; j <= last[o]; j++) {
+                weights[weightStart[o] + j - first[o]] = computeWeight(o, j);
+            }
+        }
     }
 
     int dst() {
@@ -59,6 +74,10 @@ final class ResampleAxis {
 
     /** Weight of source index {@code j} (within {@code [first(o), last(o)]}) in output {@code o}. */
     double weight(int o, int j) {
+        return weights[weightStart[o] + j - first[o]];
+    }
+
+    private double computeWeight(int o, int j) {
         if (area) {
             double lo = o * scale;
             double hi = (o + 1) * scale;
@@ -70,14 +89,36 @@ final class ResampleAxis {
         return j == first[o] ? 1.0 - frac[o] : frac[o];
     }
 
-    /** Resamples {@code channels}-interleaved {@code in} (length src*channels) into {@code out} (dst*channels). */
+    /**
+     * Resamples {@code channels}-interleaved {@code in} (length src*channels) into {@code out} (dst*channels). Each
+     * output value is {@code 0.0 + w*in + w*in ...} over its source indices in increasing order.
+     */
     void resampleInterleaved(double[] in, double[] out, int channels) {
+        if (channels == 3) {
+            for (int o = 0; o < dst; o++) {
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                int k = weightStart[o];
+                for (int j = first[o]; j <= last[o]; j++, k++) {
+                    double w = weights[k];
+                    s0 += w * in[j * 3];
+                    s1 += w * in[j * 3 + 1];
+                    s2 += w * in[j * 3 + 2];
+                }
+                out[o * 3] = s0;
+                out[o * 3 + 1] = s1;
+                out[o * 3 + 2] = s2;
+            }
+            return;
+        }
         for (int o = 0; o < dst; o++) {
             for (int c = 0; c < channels; c++) {
                 out[o * channels + c] = 0;
             }
-            for (int j = first[o]; j <= last[o]; j++) {
-                double w = weight(o, j);
+            int k = weightStart[o];
+            for (int j = first[o]; j <= last[o]; j++, k++) {
+                double w = weights[k];
                 for (int c = 0; c < channels; c++) {
                     out[o * channels + c] += w * in[j * channels + c];
                 }

@@ -40,7 +40,7 @@ final class Resampler {
         if (src != dst && phases <= MAX_TABLE_PHASES) {
             table = new double[(int) phases][];
             for (int p = 0; p < phases; p++) {
-                table[p] = taps(p);
+                table[p] = computeTaps(p);
             }
         } else {
             table = null;
@@ -69,7 +69,14 @@ final class Resampler {
         return (int) Math.min(Integer.MAX_VALUE, lastCentre + halfWidth + 1);
     }
 
-    /** The first {@code outLength} output samples, zero past the end of {@code x}, clamped to [-1, 1]. */
+    /**
+     * The first {@code outLength} output samples, zero past the end of {@code x}, clamped to [-1, 1].
+     *
+     * <p>Outputs whose taps all fall on existing samples are computed four at a time, each in its own accumulator
+     * over its taps in index order: the same operations in the same order as one at a time, so the same floats,
+     * but four independent addition chains instead of one keep the CPU's floating-point units busy. Outputs near
+     * either end of {@code x} skip the taps over missing samples (the sum is the same, bit for bit).
+     */
     float[] resample(double[] x, int outLength) {
         float[] out = new float[outLength];
         if (src == dst) {
@@ -78,29 +85,97 @@ final class Resampler {
             }
             return out;
         }
-        for (int i = 0; i < outLength; i++) {
-            long pos = (long) i * step;
-            long centre = pos / phases;
-            if (centre >= x.length) {
-                break;
+        int taps = 2 * halfWidth;
+        // Output i's centre (floor of its source time) and phase: i*step = centre*phases + phase, kept exactly.
+        long stepWhole = step / phases;
+        long stepPart = step % phases;
+        long centre = 0;
+        long phase = 0;
+        int i = 0;
+        while (i < outLength && centre < x.length) {
+            long k0 = centre - halfWidth + 1;
+            if (k0 >= 0 && i + 3 < outLength) {
+                long c1 = centre + stepWhole;
+                long p1 = phase + stepPart;
+                if (p1 >= phases) {
+                    p1 -= phases;
+                    c1++;
+                }
+                long c2 = c1 + stepWhole;
+                long p2 = p1 + stepPart;
+                if (p2 >= phases) {
+                    p2 -= phases;
+                    c2++;
+                }
+                long c3 = c2 + stepWhole;
+                long p3 = p2 + stepPart;
+                if (p3 >= phases) {
+                    p3 -= phases;
+                    c3++;
+                }
+                if (c3 + halfWidth + 1 <= x.length) {
+                    interior4(x, (int) k0, (int) (c1 - halfWidth + 1), (int) (c2 - halfWidth + 1),
+                            (int) (c3 - halfWidth + 1), taps((int) phase), taps((int) p1), taps((int) p2),
+                            taps((int) p3), taps, out, i);
+                    i += 4;
+                    centre = c3 + stepWhole;
+                    phase = p3 + stepPart;
+                    if (phase >= phases) {
+                        phase -= phases;
+                        centre++;
+                    }
+                    continue;
+                }
             }
-            int phase = (int) (pos % phases);
-            double[] h = table != null ? table[phase] : taps(phase);
-            int k0 = (int) (centre - halfWidth + 1);
+            double[] h = taps((int) phase);
             // Only the taps over samples that exist, in the same order: the sum is the same, bit for bit.
-            int from = Math.max(0, -k0);
-            int to = Math.min(h.length, x.length - k0);
+            int from = (int) Math.max(0, -k0);
+            int to = (int) Math.min(taps, x.length - k0);
             double acc = 0;
             for (int j = from; j < to; j++) {
-                acc += h[j] * x[k0 + j];
+                acc += h[j] * x[(int) k0 + j];
             }
-            out[i] = (float) Math.max(-1.0, Math.min(1.0, acc));
+            out[i] = clamp(acc);
+            i++;
+            centre += stepWhole;
+            phase += stepPart;
+            if (phase >= phases) {
+                phase -= phases;
+                centre++;
+            }
         }
         return out;
     }
 
+    /** Outputs {@code i..i+3}, all of whose {@code n} taps read samples of {@code x}, from {@code b0..b3}. */
+    private static void interior4(double[] x, int b0, int b1, int b2, int b3, double[] h0, double[] h1,
+                                  double[] h2, double[] h3, int n, float[] out, int i) {
+        double a0 = 0;
+        double a1 = 0;
+        double a2 = 0;
+        double a3 = 0;
+        for (int j = 0; j < n; j++) {
+            a0 += h0[j] * x[b0 + j];
+            a1 += h1[j] * x[b1 + j];
+            a2 += h2[j] * x[b2 + j];
+            a3 += h3[j] * x[b3 + j];
+        }
+        out[i] = clamp(a0);
+        out[i + 1] = clamp(a1);
+        out[i + 2] = clamp(a2);
+        out[i + 3] = clamp(a3);
+    }
+
+    private static float clamp(double v) {
+        return (float) Math.max(-1.0, Math.min(1.0, v));
+    }
+
     /** Taps for source samples {@code centre-H+1 .. centre+H} at fractional offset {@code phase/phases}. */
     private double[] taps(int phase) {
+        return table != null ? table[phase] : computeTaps(phase);
+    }
+
+    private double[] computeTaps(int phase) {
         double frac = (double) phase / phases;
         double[] h = new double[2 * halfWidth];
         double sum = 0;

@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.triage.avro.AudioEncoding;
 import dev.triage.avro.Modality;
+import dev.triage.demo.SyntheticPostGenerator;
 import dev.triage.model.AudioContract;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class AudioPreprocessorTest {
@@ -143,6 +148,60 @@ class AudioPreprocessorTest {
                 .data(TestWavs.s16(tone)).bytes(), AudioEncoding.WAV, null, null);
         assertThat(longOut).isEqualTo(Arrays.copyOf(whole, CLIP));
     }
+
+    /**
+     * Bit-for-bit pin of the whole path (WAV parsing, sample conversion, channel averaging, resampling) on the demo
+     * feed's clips and on every sample format with 1, 2 and 3 channels at awkward rates: hashes of the outputs of
+     * the implementation of 2ba0666 (before decoding was made faster).
+     */
+    @Test
+    void outputsMatchTheGoldenHashes() throws DecodeException {
+        List<Integer> hashes = new ArrayList<>();
+        SyntheticPostGenerator feed = new SyntheticPostGenerator(99);
+        for (int i = 0; i < 24; i++) {
+            hashes.add(Arrays.hashCode(wav(feed.next().audio())));
+        }
+        SplittableRandom rnd = new SplittableRandom(5);
+        int[] rates = {8_000, 16_000, 22_050, 44_100, 11_025};
+        int r = 0;
+        for (int channels = 1; channels <= 3; channels++) {
+            for (int format = 0; format < 6; format++) {
+                int rate = rates[r++ % rates.length];
+                int frames = rate / 2 + rnd.nextInt(rate);
+                ByteBuffer b = TestWavs.le(frames * channels * 8);
+                int bits = switch (format) {
+                    case 0 -> 8;
+                    case 1 -> 16;
+                    case 2 -> 24;
+                    case 3, 4 -> 32;
+                    default -> 64;
+                };
+                for (int n = 0; n < frames * channels; n++) {
+                    double v = 0.6 * Math.sin(n * 0.01 * (1 + n % channels)) + 0.4 * (rnd.nextDouble() * 2 - 1);
+                    switch (format) {
+                        case 0 -> b.put((byte) (128 + (int) Math.round(v * 127)));
+                        case 1 -> b.putShort((short) Math.round(v * 32767));
+                        case 2 -> b.put(TestWavs.s24((int) Math.round(v * 8388607)));
+                        case 3 -> b.putInt((int) Math.round(v * 2147483647.0));
+                        case 4 -> b.putFloat(n % 997 == 0 ? Float.NaN : (float) (v * 1.2));
+                        default -> b.putDouble(n % 991 == 0 ? Double.NEGATIVE_INFINITY : v * 1.2);
+                    }
+                }
+                byte[] data = Arrays.copyOf(b.array(), b.position());
+                hashes.add(Arrays.hashCode(wav(TestWavs.create()
+                        .fmt(format >= 4 ? TestWavs.FLOAT : TestWavs.PCM, channels, rate, bits).data(data).bytes())));
+            }
+        }
+        assertThat(hashes).containsExactly(GOLDEN);
+    }
+
+    private static final Integer[] GOLDEN = {
+            1106874369, -2052586645, 142402561, -1518500344, -219899903, -1024818841, 1633196999, 1942066212,
+            1372997900, -732173771, -584794586, -1517084614, -139414015, 604186448, -874608678, 1531652097,
+            -429467828, 470156173, 1345710081, 1147478017, -325936306, 1627204751, -81188967, 139485697, -1734269750,
+            -479388159, -1125161883, 1387465393, 726652095, 1427774063, 1868115969, -1604462190, -1549857771,
+            -389220145, 439827276, -751155774, 1142779233, 2134054768, 2126579538, -1538337305, 579140623, -214761382
+    };
 
     @Test
     void rawPcmNeedsRateAndChannelsFromTheEvent() throws DecodeException {
