@@ -81,6 +81,8 @@ final class PipelineRunner {
         } else {
             props.put(TriageConfig.TOPIC_PREDICTIONS, runId + ".predictions");
             props.put(TriageConfig.TOPIC_DEAD_LETTER, runId + ".dead-letter");
+            props.put(TriageConfig.TOPIC_REVIEW, runId + ".review");
+            props.put(TriageConfig.TOPIC_BLOCKED, runId + ".blocked");
         }
         return TriageConfig.of(props);
     }
@@ -177,7 +179,8 @@ final class PipelineRunner {
     private <T> T withApp(TriageConfig config, Function<TriageConfig, ModelService> models, boolean ownInputs,
                           Body<T> body) throws Exception {
         Topics topics = Topics.from(config);
-        List<String> own = new ArrayList<>(List.of(topics.predictions().name(), topics.deadLetters().name()));
+        List<String> own = new ArrayList<>(List.of(topics.predictions().name(), topics.deadLetters().name(),
+                topics.review().name(), topics.blocked().name()));
         if (ownInputs) {
             own.addAll(topics.inputs());
         }
