@@ -73,7 +73,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "How long each latency run sends posts (default: ${DEFAULT-VALUE}).")
     double latencySeconds;
 
-    @Option(names = "--latency-warm-up-seconds", defaultValue = "2",
+    // Each run starts on freshly created topics: the first writes to a new partition can race its creation on the
+    // broker and stall the producer for a second or so (out-of-order sequence retries, KAFKA-15591), a start-up
+    // effect a long-running instance does not have. The warm-up outlasts it.
+    @Option(names = "--latency-warm-up-seconds", defaultValue = "5",
             description = "How long each latency run sends posts before the ones it measures (default: "
                     + "${DEFAULT-VALUE}).")
     double latencyWarmUpSeconds;
