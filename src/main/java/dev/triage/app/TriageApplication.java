@@ -70,6 +70,7 @@ public final class TriageApplication implements AutoCloseable {
         StaticMembership.apply(config, props);
         int partitions = CoPartitioning.verify(props, topics.inputs());
         log.info("input topics {} have {} partitions each", topics.inputs(), partitions);
+        OutputTopics.verify(props, topics.outputs(policy.isPresent()));
         StaticMembership.fenceDeadPredecessor(props);
         this.clusterWatch = new ClusterWatch(props, Duration.ofMillis(500));
         Inference.Source inference;

@@ -48,6 +48,12 @@ public record Topics(TopicDefinition<String, TextEvent> text,
         return List.of(text.name(), image.name(), audio.name());
     }
 
+    /** What Triage writes: predictions and dead letters, and with a policy the action topics. */
+    public List<String> outputs(boolean withPolicy) {
+        return withPolicy ? List.of(predictions.name(), deadLetters.name(), review.name(), blocked.name())
+                : List.of(predictions.name(), deadLetters.name());
+    }
+
     public List<String> all() {
         return List.of(text.name(), image.name(), audio.name(), predictions.name(), deadLetters.name(), review.name(),
                 blocked.name());
