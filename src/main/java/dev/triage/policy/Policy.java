@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * A moderation policy: per label, the score at which a post is held for review and the score at which it is
@@ -29,6 +30,11 @@ public record Policy(String name, String version, String hash, List<LabelRule> r
                 case BLOCK -> block;
                 case ALLOW -> null;
             };
+        }
+
+        /** The threshold that triggers first. */
+        float lowest() {
+            return review != null ? review : block;
         }
     }
 
@@ -132,72 +138,78 @@ public record Policy(String name, String version, String hash, List<LabelRule> r
 
     /** The action the thresholds alone give {@code scores} (in the order of {@code labels}). */
     public Action thresholdAction(List<String> labels, float[] scores) {
-        return thresholds(labels, scores).action();
+        return thresholds(ruleScores(labels, scores), labels).action();
     }
 
     /** The decision for a post's {@code scores}; {@code partial}: it was scored without some modality. */
     public Verdict decide(List<String> labels, float[] scores, boolean partial) {
-        Verdict byThresholds = thresholds(labels, scores);
-        if (!partial || this.partial == null
-                || this.partial.action().ordinal() <= byThresholds.action().ordinal()) {
+        float[] ruleScores = ruleScores(labels, scores);
+        Verdict byThresholds = thresholds(ruleScores, labels);
+        Action got = byThresholds.action();
+        if (!partial || this.partial == null || this.partial.action().ordinal() <= got.ordinal()) {
             return byThresholds;
         }
         // Labels within the margin below a threshold stricter than the action they got: the missing modality could
         // have pushed them over.
-        List<String> near = new ArrayList<>();
-        String closest = null;
-        float closestGap = Float.NEGATIVE_INFINITY;
-        for (LabelRule rule : rules) {
-            float score = scores[labels.indexOf(rule.label())];
+        Pick near = pick(ruleScores, (rule, score) -> {
+            Float gap = null;
             for (Action stricter : Action.values()) {
                 Float t = rule.threshold(stricter);
-                if (stricter.ordinal() > byThresholds.action().ordinal() && t != null
-                        && score >= t - this.partial.margin()) {
-                    if (!near.contains(rule.label())) {
-                        near.add(rule.label());
-                    }
-                    if (score - t > closestGap) {
-                        closestGap = score - t;
-                        closest = rule.label();
-                    }
+                if (stricter.ordinal() > got.ordinal() && t != null && score >= t - this.partial.margin()
+                        && (gap == null || score - t > gap)) {
+                    gap = score - t;
                 }
             }
-        }
-        return near.isEmpty() ? byThresholds
-                : new Verdict(this.partial.action(), DecisionReason.MISSING_MODALITY, inOrder(near, labels), closest);
+            return gap;
+        });
+        return near.labels().isEmpty() ? byThresholds : new Verdict(this.partial.action(),
+                DecisionReason.MISSING_MODALITY, inOrder(near.labels(), labels), near.furthest());
     }
 
-    private Verdict thresholds(List<String> labels, float[] scores) {
+    private Verdict thresholds(float[] ruleScores, List<String> labels) {
         for (Action action : new Action[] {Action.BLOCK, Action.REVIEW}) {
-            List<String> triggered = new ArrayList<>();
-            String deciding = null;
-            float furthest = Float.NEGATIVE_INFINITY;
-            for (LabelRule rule : rules) {
+            Pick triggered = pick(ruleScores, (rule, score) -> {
                 Float t = rule.threshold(action);
-                float score = scores[labels.indexOf(rule.label())];
-                if (t != null && score >= t) {
-                    triggered.add(rule.label());
-                    if (score - t > furthest) {
-                        furthest = score - t;
-                        deciding = rule.label();
-                    }
+                return t != null && score >= t ? score - t : null;
+            });
+            if (!triggered.labels().isEmpty()) {
+                return new Verdict(action, DecisionReason.THRESHOLD, inOrder(triggered.labels(), labels),
+                        triggered.furthest());
+            }
+        }
+        Pick nearest = pick(ruleScores, (rule, score) -> score - rule.lowest());
+        return new Verdict(Action.ALLOW, DecisionReason.NO_THRESHOLD, List.of(), nearest.furthest());
+    }
+
+    /** Each rule's label's score, in the order of {@link #rules}. */
+    private float[] ruleScores(List<String> labels, float[] scores) {
+        float[] out = new float[rules.size()];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = scores[labels.indexOf(rules.get(r).label())];
+        }
+        return out;
+    }
+
+    /** The labels of the rules {@code gap} accepts, and the one whose gap is largest (the first, on a tie). */
+    private record Pick(List<String> labels, String furthest) {}
+
+    /** @param gap a rule's distance over (or under) its threshold, given its score; null where the rule is out */
+    private Pick pick(float[] ruleScores, BiFunction<LabelRule, Float, Float> gap) {
+        List<String> picked = new ArrayList<>();
+        String furthest = null;
+        float largest = Float.NEGATIVE_INFINITY;
+        for (int r = 0; r < ruleScores.length; r++) {
+            LabelRule rule = rules.get(r);
+            Float g = gap.apply(rule, ruleScores[r]);
+            if (g != null) {
+                picked.add(rule.label());
+                if (g > largest) {
+                    largest = g;
+                    furthest = rule.label();
                 }
             }
-            if (!triggered.isEmpty()) {
-                return new Verdict(action, DecisionReason.THRESHOLD, inOrder(triggered, labels), deciding);
-            }
         }
-        String closest = null;
-        float closestGap = Float.NEGATIVE_INFINITY;
-        for (LabelRule rule : rules) {
-            float lowest = rule.review() != null ? rule.review() : rule.block();
-            float gap = scores[labels.indexOf(rule.label())] - lowest;
-            if (gap > closestGap) {
-                closestGap = gap;
-                closest = rule.label();
-            }
-        }
-        return new Verdict(Action.ALLOW, DecisionReason.NO_THRESHOLD, List.of(), closest);
+        return new Pick(picked, furthest);
     }
 
     /** {@code some} in the order of the model's {@code labels}. */
