@@ -49,17 +49,22 @@ public final class CoPartitioning {
      * and closing the client waited for it: a wrong bootstrap.servers took 62 s to fail.)
      */
     public static int verify(Map<String, Object> adminConfig, List<String> inputs, Duration timeout) {
-        Map<String, Object> config = new HashMap<>(adminConfig);
-        int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
-        Admin admin = Admin.create(config);
+        Admin admin = boundedAdmin(adminConfig, timeout);
         try {
             return verify(admin, inputs, timeout, adminConfig);
         } finally {
             // Nothing is left to wait for: do not let close() wait out a call that timed out.
             admin.close(Duration.ZERO);
         }
+    }
+
+    /** An Admin client whose calls give up within {@code timeout}; close it with {@code close(Duration.ZERO)}. */
+    static Admin boundedAdmin(Map<String, Object> adminConfig, Duration timeout) {
+        Map<String, Object> config = new HashMap<>(adminConfig);
+        int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        return Admin.create(config);
     }
 
     /** Checks the input topics, waiting at most {@link #TIMEOUT} for Kafka. */

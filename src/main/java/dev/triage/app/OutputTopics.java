@@ -3,7 +3,6 @@ package dev.triage.app;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -11,10 +10,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
@@ -35,11 +34,7 @@ final class OutputTopics {
     private OutputTopics() {}
 
     static void verify(Properties streamsProps, Collection<String> outputs) {
-        Map<String, Object> config = new HashMap<>(CoPartitioning.adminConfig(streamsProps));
-        int ms = (int) CoPartitioning.TIMEOUT.toMillis();
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
-        Admin admin = Admin.create(config);
+        Admin admin = CoPartitioning.boundedAdmin(CoPartitioning.adminConfig(streamsProps), CoPartitioning.TIMEOUT);
         try {
             verify(admin, outputs, CoPartitioning.TIMEOUT);
         } finally {
@@ -65,7 +60,7 @@ final class OutputTopics {
     }
 
     private static List<String> missing(Admin admin, Collection<String> outputs, Duration timeout) {
-        Map<String, KafkaFuture<org.apache.kafka.clients.admin.TopicDescription>> described = admin.describeTopics(
+        Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(
                 outputs, new DescribeTopicsOptions().timeoutMs((int) timeout.toMillis())).topicNameValues();
         List<String> missing = new ArrayList<>();
         for (String topic : outputs) {

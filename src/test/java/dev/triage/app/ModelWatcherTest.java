@@ -39,6 +39,11 @@ class ModelWatcherTest {
         Files.writeString(manifest, changed);
     }
 
+    /** Serving {@code bundle} on the CPU. */
+    private static TriageConfig onCpu(Path bundle) {
+        return TriageConfig.of(Map.of(TriageConfig.MODEL_DIR, bundle.toString(), TriageConfig.MODEL_DEVICE, "cpu"));
+    }
+
     private static double swaps(TriageMeters meters, String outcome) {
         var c = meters.registry().find("triage.model.swaps").tag("outcome", outcome).counter();
         return c == null ? 0 : c.count();
@@ -49,8 +54,7 @@ class ModelWatcherTest {
             throws Exception {
         Path bundle = dir.resolve("bundle");
         copyBundle(Path.of("models/reference"), bundle);
-        TriageConfig config = TriageConfig.of(Map.of(TriageConfig.MODEL_DIR, bundle.toString(),
-                TriageConfig.MODEL_DEVICE, "cpu"));
+        TriageConfig config = onCpu(bundle);
         TriageMeters meters = TriageMeters.inMemory();
         try (BundleModelService first = BundleModelService.load(config);
              InferenceEngine engine = InferenceEngine.start(first, EngineSettings.of(config, false, 2));
@@ -97,8 +101,7 @@ class ModelWatcherTest {
     void refusesABundleThatLacksALabelThePolicyActsOn(@TempDir Path dir) throws Exception {
         Path bundle = dir.resolve("bundle");
         copyBundle(Path.of("models/reference"), bundle);
-        TriageConfig config = TriageConfig.of(Map.of(TriageConfig.MODEL_DIR, bundle.toString(),
-                TriageConfig.MODEL_DEVICE, "cpu"));
+        TriageConfig config = onCpu(bundle);
         TriageMeters meters = TriageMeters.inMemory();
         try (BundleModelService first = BundleModelService.load(config);
              InferenceEngine engine = InferenceEngine.start(first, EngineSettings.of(config, false, 2))) {
@@ -124,8 +127,7 @@ class ModelWatcherTest {
         copyBundle(Path.of("models/reference"), bundle);
         Files.copy(Path.of("src/test/resources/tokenizers/wordpiece-tokenizer.json"), bundle.resolve("tokenizer.json"));
         setManifest(bundle, "tokenizer", "\"hash-ngram-v1\"", "\"huggingface\", \"tokenizerFile\": \"tokenizer.json\"");
-        TriageConfig config = TriageConfig.of(Map.of(TriageConfig.MODEL_DIR, bundle.toString(),
-                TriageConfig.MODEL_DEVICE, "cpu"));
+        TriageConfig config = onCpu(bundle);
         TriageMeters meters = TriageMeters.inMemory();
         try (BundleModelService first = BundleModelService.load(config);
              InferenceEngine engine = InferenceEngine.start(first, EngineSettings.of(config, false, 1));

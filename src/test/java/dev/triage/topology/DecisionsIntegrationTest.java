@@ -62,16 +62,9 @@ class DecisionsIntegrationTest {
                 + "}}, \"partial\": {\"action\": \"REVIEW\", \"margin\": 1.0}}");
         Policy policy = Policies.read(policyFile);
 
-        Map<String, Object> props = new HashMap<>();
-        props.put("application.id", "triage-decisions");
-        props.put("bootstrap.servers", broker.bootstrapServers());
-        props.put("schema.registry.url", registry.url());
-        props.put("state.dir", state.toString());
-        props.put("triage.topic.prefix", "dec.");
-        props.put("triage.join.window.ms", "1000");
-        props.put("triage.join.grace.ms", "200");
-        props.put("triage.policy.file", policyFile.toString());
-        TriageConfig config = TriageConfig.of(props);
+        TriageConfig config = TriageIntegrationTest.config(broker, registry, state, "triage-decisions", Map.of(
+                "triage.topic.prefix", "dec.", "triage.join.window.ms", "1000", "triage.join.grace.ms", "200",
+                "triage.policy.file", policyFile.toString()));
         Topics topics = Topics.from(config);
         for (String topic : topics.all()) {
             broker.createTopic(topic, 2, Map.of());

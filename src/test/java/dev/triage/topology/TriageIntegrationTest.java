@@ -277,7 +277,7 @@ class TriageIntegrationTest {
                 .orElseThrow(() -> new AssertionError(series + " not in /metrics"));
     }
 
-    private static TriageConfig config(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path state,
+    static TriageConfig config(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path state,
                                        String applicationId, Map<String, String> overrides) {
         Map<String, Object> props = new HashMap<>();
         props.put("application.id", applicationId);
