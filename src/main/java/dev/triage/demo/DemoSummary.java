@@ -17,7 +17,6 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -468,76 +467,91 @@ public final class DemoSummary {
 
         /** {@code null} when no first prediction carried a decision. */
         private Decisions decisions() {
-            List<Sent> decidedPosts = new ArrayList<>();
-            List<Predicted> decidedPredictions = new ArrayList<>();
+            Map<Action, ActionTally> tallies = new EnumMap<>(Action.class);
+            for (Action action : Action.values()) {
+                tallies.put(action, new ActionTally(action));
+            }
+            long decided = 0;
             long undecided = 0;
+            Set<String> triggered = new LinkedHashSet<>();
+            Set<String> trueLabels = new LinkedHashSet<>(modelLabels);
+            Set<PolicySeen> policies = new LinkedHashSet<>();
             for (Sent post : posts) {
                 List<Predicted> got = byPost.getOrDefault(post.correlationId(), List.of());
                 if (!post.expectsPrediction() || got.isEmpty()) {
                     continue;
                 }
-                if (got.get(0).decision() == null) {
+                Decided d = got.get(0).decision();
+                if (d == null) {
                     undecided++;
-                } else {
-                    decidedPosts.add(post);
-                    decidedPredictions.add(got.get(0));
+                    continue;
                 }
+                decided++;
+                triggered.addAll(d.triggeredBy());
+                trueLabels.add(post.trueLabel());
+                policies.add(new PolicySeen(d.policyName(), d.policyVersion(), d.policyHash()));
+                tallies.get(d.action()).add(post, got.get(0));
             }
-            if (decidedPosts.isEmpty()) {
+            if (decided == 0) {
                 return null;
             }
+            // The labels that triggered anything: the model's first, in its order, then any other.
             Set<String> triggering = new LinkedHashSet<>(modelLabels);
-            Set<String> triggered = new HashSet<>();
-            Set<String> trueLabels = new LinkedHashSet<>(modelLabels);
-            Set<PolicySeen> policies = new LinkedHashSet<>();
-            for (int i = 0; i < decidedPosts.size(); i++) {
-                Decided d = decidedPredictions.get(i).decision();
-                triggered.addAll(d.triggeredBy());
-                triggering.addAll(d.triggeredBy());
-                trueLabels.add(decidedPosts.get(i).trueLabel());
-                policies.add(new PolicySeen(d.policyName(), d.policyVersion(), d.policyHash()));
-            }
             triggering.retainAll(triggered);
+            triggering.addAll(triggered);
             Map<Action, ActionSummary> actions = new EnumMap<>(Action.class);
-            for (Action action : Action.values()) {
-                long count = 0;
-                Map<String, Long> byLabel = zeros(triggering);
-                Map<DecisionReason, Long> byReason = new EnumMap<>(DecisionReason.class);
+            tallies.forEach((action, tally) -> actions.put(action, tally.summary(triggering, trueLabels)));
+            return new Decisions(decided, undecided, List.copyOf(policies), actions);
+        }
+
+        /** One action's posts, counted as they come. */
+        private static final class ActionTally {
+            private final Action action;
+            private long count;
+            private long drivenByNone;
+            private final Map<String, Long> byLabel = new HashMap<>();
+            private final Map<DecisionReason, Long> byReason = new EnumMap<>(DecisionReason.class);
+            private final Map<String, Long> byTrueLabel = new HashMap<>();
+            private final Map<Modality, Long> drivenBy = new EnumMap<>(Modality.class);
+            private final List<DecisionExample> examples = new ArrayList<>();
+
+            ActionTally(Action action) {
+                this.action = action;
                 for (DecisionReason reason : DecisionReason.values()) {
                     byReason.put(reason, 0L);
                 }
-                Map<String, Long> byTrueLabel = zeros(trueLabels);
-                Map<Modality, Long> drivenBy = new EnumMap<>(Modality.class);
                 for (Modality modality : Modality.values()) {
                     drivenBy.put(modality, 0L);
                 }
-                long drivenByNone = 0;
-                List<DecisionExample> examples = new ArrayList<>();
-                for (int i = 0; i < decidedPosts.size(); i++) {
-                    Predicted p = decidedPredictions.get(i);
-                    Decided d = p.decision();
-                    if (d.action() != action) {
-                        continue;
-                    }
-                    count++;
-                    d.triggeredBy().forEach(label -> byLabel.merge(label, 1L, Long::sum));
-                    byReason.merge(d.reason(), 1L, Long::sum);
-                    byTrueLabel.merge(decidedPosts.get(i).trueLabel(), 1L, Long::sum);
-                    if (d.drivenBy() == null) {
-                        drivenByNone++;
-                    } else {
-                        drivenBy.merge(d.drivenBy(), 1L, Long::sum);
-                    }
-                    if (examples.size() < EXAMPLES_PER_ACTION) {
-                        examples.add(new DecisionExample(p.correlationId(), decidedPosts.get(i).trueLabel(),
-                                p.label(), d.action(), d.reason(), d.triggeredBy(), d.decidingLabel(),
-                                p.decidingScore(), d.drivenBy(), d.influence(), p.modalitiesPresent()));
-                    }
-                }
-                actions.put(action, new ActionSummary(action, count, byLabel, byReason, byTrueLabel, drivenBy,
-                        drivenByNone, examples));
             }
-            return new Decisions(decidedPosts.size(), undecided, List.copyOf(policies), actions);
+
+            void add(Sent post, Predicted p) {
+                Decided d = p.decision();
+                count++;
+                d.triggeredBy().forEach(label -> byLabel.merge(label, 1L, Long::sum));
+                byReason.merge(d.reason(), 1L, Long::sum);
+                byTrueLabel.merge(post.trueLabel(), 1L, Long::sum);
+                if (d.drivenBy() == null) {
+                    drivenByNone++;
+                } else {
+                    drivenBy.merge(d.drivenBy(), 1L, Long::sum);
+                }
+                if (examples.size() < EXAMPLES_PER_ACTION) {
+                    examples.add(new DecisionExample(p.correlationId(), post.trueLabel(), p.label(), d.action(),
+                            d.reason(), d.triggeredBy(), d.decidingLabel(), p.decidingScore(), d.drivenBy(),
+                            d.influence(), p.modalitiesPresent()));
+                }
+            }
+
+            /** With a count, zero or not, for every label of {@code labels} and {@code trueLabels}, in their order. */
+            ActionSummary summary(Set<String> labels, Set<String> trueLabels) {
+                Map<String, Long> labelCounts = zeros(labels);
+                byLabel.forEach((label, n) -> labelCounts.merge(label, n, Long::sum));
+                Map<String, Long> trueLabelCounts = zeros(trueLabels);
+                byTrueLabel.forEach((label, n) -> trueLabelCounts.merge(label, n, Long::sum));
+                return new ActionSummary(action, count, labelCounts, byReason, trueLabelCounts, drivenBy,
+                        drivenByNone, examples);
+            }
         }
 
         private static Map<String, Long> zeros(Set<String> keys) {

@@ -404,15 +404,20 @@ class DemoSummaryTest {
         assertThat(snapshots).allSatisfy(snap -> assertThat(snap.predictions()).isBetween(0L, (long) posts));
     }
 
-    @Test
-    void outcomesConvertFromTheAvroRecords() {
-        Prediction avro = Prediction.newBuilder()
+    /** Post p1's prediction as the predictions topic carries it, without a decision. */
+    private static Prediction.Builder avroPrediction() {
+        return Prediction.newBuilder()
                 .setCorrelationId("p1").setLabel("spam")
                 .setScores(List.of(new LabelScore("safe", 0.25f), new LabelScore("spam", 0.75f)))
                 .setModalitiesPresent(List.of(IMAGE, TEXT)).setModalitiesMissing(List.of(AUDIO))
                 .setModelName("m").setModelVersion("1").setEventTime(Instant.ofEpochMilli(T0))
                 .setTimings(new Timings(Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 1), 1L, 1))
-                .setInstanceId("i").build();
+                .setInstanceId("i");
+    }
+
+    @Test
+    void outcomesConvertFromTheAvroRecords() {
+        Prediction avro = avroPrediction().build();
         Predicted predicted = Predicted.of(avro, T0 + 7);
         assertThat(predicted.scores()).containsExactly(Map.entry("safe", 0.25), Map.entry("spam", 0.75));
         assertThat(predicted.modalitiesPresent()).containsExactly(TEXT, IMAGE);
@@ -547,13 +552,7 @@ class DemoSummaryTest {
                 .setInfluence(List.of(new ModalityInfluence(TEXT, 0.3f, 0.45f, Action.ALLOW),
                         new ModalityInfluence(IMAGE, 0.8f, -0.05f, Action.REVIEW)))
                 .setDrivenBy(TEXT).setPolicyName("p").setPolicyVersion("2").setPolicyHash("ff").build();
-        Prediction avro = Prediction.newBuilder()
-                .setCorrelationId("p1").setLabel("spam")
-                .setScores(List.of(new LabelScore("safe", 0.25f), new LabelScore("spam", 0.75f)))
-                .setModalitiesPresent(List.of(IMAGE, TEXT)).setModalitiesMissing(List.of(AUDIO))
-                .setModelName("m").setModelVersion("1").setEventTime(Instant.ofEpochMilli(T0))
-                .setTimings(new Timings(Instant.ofEpochMilli(T0), Instant.ofEpochMilli(T0 + 1), 1L, 1))
-                .setInstanceId("i").setDecision(decision).build();
+        Prediction avro = avroPrediction().setDecision(decision).build();
 
         Predicted predicted = Predicted.of(avro, T0 + 7);
 
