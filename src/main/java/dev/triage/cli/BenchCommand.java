@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
                         + "scored alone on its stream thread, triage.inference.mode=direct, triage.batch.size=1); "
                         + "join-only "
                         + "(a constant model: Kafka, Avro, decoding, buffers and the join); latency-50 / latency-80 "
-                        + "(live posts at 50% / 80% of the triage rate: p50/p95/p99/max from a post's last event "
+                        + "(live posts at 50%% / 80%% of the triage rate: p50/p95/p99/max from a post's last event "
                         + "produced to its prediction visible, plus the delay of partial posts); python-peer "
                         + "(python/bench_peer.py, per record, on the same bundle).",
                 "Batch size, linger and the engine's settings come from the configuration (-c, -D), e.g. "
@@ -50,8 +50,9 @@ final class BenchCommand implements Callable<Integer> {
     int runs;
 
     @Option(names = "--no-warm-up", negatable = false,
-            description = "Skip the uncounted first runs (one in-memory pass and one pipeline run) that let the JIT "
-                    + "compiler warm up before anything is measured.")
+            description = "Skip the uncounted first runs that let the JIT compiler warm up before anything is "
+                    + "measured: one in-memory pass, then pipeline runs (at least two, at most eight) until one keeps "
+                    + "the compiler below 0.1 cores.")
     boolean noWarmUp;
 
     @Option(names = "--threads", description = "Stream threads (num.stream.threads), and worker threads of the "

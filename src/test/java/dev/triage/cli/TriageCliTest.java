@@ -1,6 +1,7 @@
 package dev.triage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.encoder.JsonEncoder;
@@ -8,6 +9,8 @@ import ch.qos.logback.core.OutputStreamAppender;
 import dev.triage.ops.LogFormat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -26,11 +29,27 @@ class TriageCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "run", "produce", "topics", "registry", "config", "model", "model check"})
+    @ValueSource(strings = {"demo", "run", "produce", "topics", "registry", "config", "model", "model check", "bench"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");
         assertThat(run(args)).isZero();
         assertThat(out.toString()).contains("Usage: triage " + command);
+    }
+
+    /** Picocli formats help texts with {@link String#format}; a bare '%' makes it print the raw text and a warning. */
+    @Test
+    void everyHelpTextIsAValidFormatString() {
+        assertHelpTextsFormat(TriageCli.commandLine());
+    }
+
+    private static void assertHelpTextsFormat(CommandLine cli) {
+        List<String> texts = new ArrayList<>(List.of(cli.getCommandSpec().usageMessage().description()));
+        cli.getCommandSpec().options().forEach(option -> texts.addAll(List.of(option.description())));
+        for (String text : texts) {
+            assertThatCode(() -> String.format(text)).as("%s: %s", cli.getCommandName(), text)
+                    .doesNotThrowAnyException();
+        }
+        cli.getSubcommands().values().forEach(TriageCliTest::assertHelpTextsFormat);
     }
 
     @Test
