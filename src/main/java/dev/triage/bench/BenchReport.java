@@ -140,6 +140,7 @@ public record BenchReport(String date, Map<String, Object> machine, Map<String, 
                             + " · Triage / Python peer = %s · Triage / (limit+decode) = %s%n",
                     fmt(ratio(TRIAGE, LIMIT)), fmt(ratio(TRIAGE, PER_RECORD)), fmt(ratio(TRIAGE, PYTHON)),
                     fmt(ratio(TRIAGE, LIMIT_WITH_DECODE))));
+            out.append(jitLine(throughput));
             out.append(engineTable(throughput));
         }
         if (!latency.isEmpty()) {
@@ -157,6 +158,16 @@ public record BenchReport(String date, Map<String, Object> machine, Map<String, 
             out.append('\n').append(latencyTable(sweep, true));
         }
         return out.toString();
+    }
+
+    /** The cores the JIT compiler kept busy during each pipeline row's measured runs (median), where measured. */
+    private static String jitLine(List<BenchRow> rows) {
+        List<String> parts = rows.stream().filter(r -> r.info().get(BenchRun.JIT_CORES) instanceof Number)
+                .map(r -> String.format(Locale.ROOT, "%s %.2f", r.name(),
+                        ((Number) r.info().get(BenchRun.JIT_CORES)).doubleValue()))
+                .toList();
+        return parts.isEmpty() ? "" : "JIT compiler during the measured runs, cores (median): "
+                + String.join(" · ", parts) + String.format(Locale.ROOT, "%n");
     }
 
     /** Per row with an engine and per module: batch fill, batch sizes, queue wait and model time (run medians). */

@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class BenchRun {
     private static final int WARM_UP_PASSES = 2;
+    private static final int MAX_WARM_UP_PASSES = 8;
+    /** A warm-up pass that keeps the JIT compiler below this many cores ends the warm-up. */
+    static final double SETTLED_JIT_CORES = 0.1;
+    /** Info key of a pipeline throughput row: cores the JIT compiler kept busy during the measured runs (median). */
+    static final String JIT_CORES = "jit_compiler_cores";
 
     private static final Logger log = LoggerFactory.getLogger(BenchRun.class);
     private static final double[] LATENCY_SHARES = {0.5, 0.8};
@@ -229,20 +234,26 @@ public final class BenchRun {
     }
 
     /**
-     * Uncounted pipeline runs: in a fresh JVM the JIT compiler took a third of the CPU during the first pipeline run
-     * and still 7 % during the second (async-profiler), so two passes come before the triage row's measured runs, and
-     * one of the per-record row's own code path (no engine) before its.
+     * Uncounted pipeline runs, at least {@code minPasses} and then until the JIT compiler has settled: in a fresh JVM
+     * it kept more than half a core busy during the first pipeline runs and still a fifth of one a minute later,
+     * compiling Kafka's broker and client methods on the cores the pipeline measures ({@link JitMeter}). A
+     * long-running instance pays that once, so passes go on (at most {@value #MAX_WARM_UP_PASSES}) until one keeps
+     * the compiler below {@value #SETTLED_JIT_CORES} cores; each measured run reports what it still used.
      */
-    private void warmUp(String row, Map<String, String> overrides, int passes) {
-        for (int pass = 1; pass <= passes; pass++) {
+    private void warmUp(String row, Map<String, String> overrides, int minPasses) {
+        for (int pass = 1; pass <= MAX_WARM_UP_PASSES; pass++) {
             try {
-                double warm = runner.throughput("bench-warm-up-" + row + "-" + pass, overrides,
-                        BundleModelService::load, options.posts()).postsPerSecond();
-                out.printf(Locale.ROOT, "  warm-up %d/%d (not counted): %s %.1f posts/s%n", pass, passes, row,
-                        warm);
+                PipelineRunner.Throughput warm = runner.throughput("bench-warm-up-" + row + "-" + pass, overrides,
+                        BundleModelService::load, options.posts());
+                out.printf(Locale.ROOT, "  warm-up %d (not counted): %s %.1f posts/s, JIT compiler %.2f cores%n",
+                        pass, row, warm.postsPerSecond(), warm.jitCores());
+                if (pass >= minPasses && warm.jitCores() < SETTLED_JIT_CORES) {
+                    return;
+                }
             } catch (Exception e) {
                 log.warn("warm-up run failed", e);
                 out.println("  warm-up run failed: " + e.getMessage());
+                return;
             }
         }
     }
@@ -260,19 +271,22 @@ public final class BenchRun {
     /** Runs {@code m} --runs times: posts/s over the runs, and the engine's batch numbers when it had an engine. */
     private BenchRow throughputRow(String name, String measures, Measurement m) {
         List<Double> samples = new ArrayList<>();
+        List<Double> jit = new ArrayList<>();
         List<List<BatchStats.Snapshot>> engine = new ArrayList<>();
         try {
             for (int r = 1; r <= options.runs(); r++) {
                 PipelineRunner.Throughput t = m.run(r);
                 samples.add(t.postsPerSecond());
-                out.printf(Locale.ROOT, "  %s run %d/%d: %.1f posts/s%n", name, r, options.runs(),
-                        samples.get(r - 1));
+                jit.add(t.jitCores());
+                out.printf(Locale.ROOT, "  %s run %d/%d: %.1f posts/s, JIT compiler %.2f cores%n", name, r,
+                        options.runs(), samples.get(r - 1), t.jitCores());
                 if (!t.engine().isEmpty()) {
                     engine.add(t.engine());
                     t.engine().forEach(s -> out.println("    " + s.summary()));
                 }
             }
             Map<String, Object> info = new LinkedHashMap<>();
+            info.put(JIT_CORES, Stats.of(jit).median());
             if (!engine.isEmpty()) {
                 info.put(ENGINE, engineInfo(engine));
             }

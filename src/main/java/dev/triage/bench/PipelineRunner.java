@@ -42,9 +42,11 @@ final class PipelineRunner {
     /**
      * Posts per second of one throughput run, each post's label (to compare with other runs), and what the
      * inference engine's batchers did in the run (one snapshot per module; empty without an engine, i.e. with
-     * {@code triage.inference.mode=direct}).
+     * {@code triage.inference.mode=direct}), and the cores the JIT compiler kept busy from the moment the
+     * application was running until the last prediction ({@link JitMeter}).
      */
-    record Throughput(double postsPerSecond, Map<String, String> labels, List<BatchStats.Snapshot> engine) {
+    record Throughput(double postsPerSecond, Map<String, String> labels, List<BatchStats.Snapshot> engine,
+                      double jitCores) {
         Throughput {
             engine = List.copyOf(engine);
         }
@@ -96,6 +98,7 @@ final class PipelineRunner {
                           int expected) throws Exception {
         TriageConfig config = config(runId, overrides, false);
         return withApp(config, models, false, (app, topics, collector) -> {
+            JitMeter jit = JitMeter.start();
             if (!collector.await(expected, STALL)) {
                 throw new IllegalStateException(runId + ": " + collector.seen().size() + " of " + expected
                         + " posts got a prediction (" + collector.deadLetters() + " dead letters); no progress for "
@@ -112,7 +115,7 @@ final class PipelineRunner {
             }
             // Every post has its prediction, so the engine has nothing left to batch: its numbers are the run's.
             List<BatchStats.Snapshot> engine = app.engine().map(InferenceEngine::stats).orElse(List.of());
-            return new Throughput(expected * 1000.0 / Math.max(1, last - first), labels, engine);
+            return new Throughput(expected * 1000.0 / Math.max(1, last - first), labels, engine, jit.cores());
         });
     }
 

@@ -68,7 +68,8 @@ class BenchReportTest {
         Map<String, Object> engine = new java.util.LinkedHashMap<>();
         engine.put("text-encoder", text);
         engine.put("fusion-head", fusion);
-        return BenchRow.throughput("triage", "pipeline", Stats.of(350, 360, 370), Map.of("engine", engine));
+        return BenchRow.throughput("triage", "pipeline", Stats.of(350, 360, 370), Map.of("engine", engine,
+                BenchRun.JIT_CORES, 0.25));
     }
 
     @Test
@@ -90,6 +91,8 @@ class BenchReportTest {
         String table = report.table();
         assertThat(table).contains("engine batches", "text-encoder", "0.81", "26.0 / 32", "4.5 / 19.0", "2.5",
                 "fusion-head", "0.50");
+        assertThat(json.get("rows").get(2).get("info").get(BenchRun.JIT_CORES).asDouble()).isEqualTo(0.25);
+        assertThat(table).contains("JIT compiler during the measured runs, cores (median): triage 0.25");
     }
 
     @Test
