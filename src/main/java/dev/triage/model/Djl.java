@@ -35,6 +35,7 @@ public final class Djl {
     public static synchronized Engine init(RuntimeSettings settings) {
         if (started == null) {
             setOffline();
+            String allocator = NativeAllocator.tune(System.getenv());
             // TorchScript's graph executor re-profiles and re-optimises a module for each new input shape; a
             // dynamic batch's size changes from batch to batch, so it kept optimising (cold demo p50 5.1 s with it,
             // 2.0 s without; steady-state throughput the same within noise). -Dai.djl.pytorch.graph_optimizer=true
@@ -60,10 +61,11 @@ public final class Djl {
             }
             started = settings;
             LOG.info("DJL {} with PyTorch {} ({}), {} GPU(s), intra-op threads {}, inter-op threads {}, graph"
-                            + " optimizer {}", Engine.getDjlVersion(), engine.getVersion(),
+                            + " optimizer {}; {}", Engine.getDjlVersion(), engine.getVersion(),
                     installed.map(i -> "installed libtorch " + i.flavor() + " at " + LibUtils.getLibtorchPath()
                             + ", JNI " + i.jni()).orElse("libtorch from the jar"),
-                    engine.getGpuCount(), settings.intraOpThreads(), settings.interOpThreads(), graphOptimizer());
+                    engine.getGpuCount(), settings.intraOpThreads(), settings.interOpThreads(), graphOptimizer(),
+                    allocator);
             return engine;
         }
         if (started.intraOpThreads() != settings.intraOpThreads()
