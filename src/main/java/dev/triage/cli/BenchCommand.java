@@ -51,8 +51,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--no-warm-up", negatable = false,
             description = "Skip the uncounted first runs that let the JIT compiler warm up before anything is "
-                    + "measured: one in-memory pass, then pipeline runs (at least two, at most eight) until one keeps "
-                    + "the compiler below 0.1 cores.")
+                    + "measured: one in-memory pass, then pipeline runs (at least " + BenchRun.WARM_UP_PASSES
+                    + ", at most " + BenchRun.MAX_WARM_UP_PASSES + ") until one keeps the compiler below "
+                    + BenchRun.SETTLED_JIT_CORES + " cores.")
     boolean noWarmUp;
 
     @Option(names = "--threads", description = "Stream threads (num.stream.threads), and worker threads of the "
