@@ -49,15 +49,12 @@ final class JitMeter {
         if (!Files.isDirectory(TASKS)) {
             return 0;
         }
-        long ticks = 0;
         try (Stream<Path> tasks = Files.list(TASKS)) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                ticks += compilerTicks(task.resolve("stat"));
-            }
+            long ticks = tasks.mapToLong(task -> compilerTicks(task.resolve("stat"))).sum();
+            return Math.round(ticks / TICKS_PER_MS);
         } catch (IOException e) {
             return 0;
         }
-        return Math.round(ticks / TICKS_PER_MS);
     }
 
     /** utime + stime of a compiler thread's {@code stat} line, 0 for any other thread (or one that has exited). */
