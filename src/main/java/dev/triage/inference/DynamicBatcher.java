@@ -2,12 +2,12 @@ package dev.triage.inference;
 
 import dev.triage.topology.SystemFault;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -23,10 +23,15 @@ import org.slf4j.LoggerFactory;
  * costing more CPU than in a full one, CPU the decoders need. Each worker owns its {@link Worker} (and so its predictor) on its own thread:
  * a DJL predictor is not thread-safe. One worker at a time forms a batch, so several workers never split the queue
  * into small batches between them.
+ *
+ * <p>The worker forming a batch sleeps until the queue holds a full batch or a deadline passes; a request that
+ * arrives in between does not wake it. Woken per request, it made a context switch for each one, each preempting
+ * a worker or a decoder mid-batch on a small machine. While holding past the delay, it looks at the requests being
+ * decoded every quarter delay, so one whose decoding failed does not keep the batch waiting for the whole hold.
  */
 public final class DynamicBatcher<I> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DynamicBatcher.class);
-    private static final long IDLE_POLL_MS = 100;
+    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** A module as one worker runs it; made and closed on the worker's thread. */
     public interface Worker<I> extends AutoCloseable {
@@ -46,8 +51,16 @@ public final class DynamicBatcher<I> implements AutoCloseable {
     private final int maxBatch;
     private final long maxDelayNanos;
     private final long maxHoldNanos;
+    private final long holdRecheckNanos;
     private final IntSupplier incoming;
-    private final BlockingQueue<Request<I>> queue;
+    private final int capacity;
+    /** The queue and its conditions; {@code forming} is taken before it. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notFull = lock.newCondition();
+    private final Condition enoughQueued = lock.newCondition();
+    private final ArrayDeque<Request<I>> queue = new ArrayDeque<>();
+    /** How many queued requests the forming worker waits for (0: none waits); guarded by {@code lock}. */
+    private int wakeAt;
     private final ReentrantLock forming = new ReentrantLock();
     private final List<Thread> threads = new ArrayList<>();
     private final BatchStats stats;
@@ -63,8 +76,9 @@ public final class DynamicBatcher<I> implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.maxDelayNanos = maxDelay.toNanos();
         this.maxHoldNanos = Math.max(maxDelayNanos, maxHold.toNanos());
+        this.holdRecheckNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), maxDelayNanos / 4);
         this.incoming = incoming;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.stats = new BatchStats(name, maxBatch, metrics);
         this.outstanding = outstanding;
         for (int i = 0; i < workers; i++) {
@@ -89,10 +103,9 @@ public final class DynamicBatcher<I> implements AutoCloseable {
         outstanding.add();
         result.whenComplete((r, e) -> outstanding.done());
         try {
-            if (!queue.offer(new Request<>(input, System.nanoTime(), result), maxWait.toMillis(),
-                    TimeUnit.MILLISECONDS)) {
+            if (!enqueue(new Request<>(input, System.nanoTime(), result), maxWait.toNanos())) {
                 result.completeExceptionally(new SystemFault(name + ": inference queue full for " + maxWait.toMillis()
-                        + " ms (" + queue.size() + " requests waiting)", null));
+                        + " ms (" + queued() + " requests waiting)", null));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -101,9 +114,35 @@ public final class DynamicBatcher<I> implements AutoCloseable {
         return result;
     }
 
+    /** Queues {@code request} unless the queue stays full for {@code waitNanos}; wakes the forming worker when it waits for as many. */
+    private boolean enqueue(Request<I> request, long waitNanos) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            long left = waitNanos;
+            while (queue.size() >= capacity) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = notFull.awaitNanos(left);
+            }
+            queue.addLast(request);
+            if (wakeAt > 0 && queue.size() >= wakeAt) {
+                enoughQueued.signal();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Requests waiting in the queue now. */
     int queued() {
-        return queue.size();
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Batch sizes, queue waits and model time so far. */
@@ -152,34 +191,52 @@ public final class DynamicBatcher<I> implements AutoCloseable {
     private boolean nextBatch(List<Request<I>> batch) throws InterruptedException {
         forming.lockInterruptibly();
         try {
-            Request<I> first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
-            if (first == null) {
-                return false;
-            }
-            batch.add(first);
-            long deadline = first.enqueuedNanos() + maxDelayNanos;
-            long holdDeadline = first.enqueuedNanos() + maxHoldNanos;
-            while (batch.size() < maxBatch) {
-                queue.drainTo(batch, maxBatch - batch.size());
-                if (batch.size() >= maxBatch) {
-                    break;
+            lock.lockInterruptibly();
+            try {
+                if (!awaitQueued(1, System.nanoTime() + IDLE_POLL_NANOS)) {
+                    return false;
                 }
-                long now = System.nanoTime();
-                long until = deadline;
-                if (now >= deadline) {
-                    if (now >= holdDeadline || batch.size() + incoming.getAsInt() < maxBatch) {
-                        break;
+                long oldest = queue.peekFirst().enqueuedNanos();
+                long deadline = oldest + maxDelayNanos;
+                long holdDeadline = oldest + maxHoldNanos;
+                while (queue.size() < maxBatch) {
+                    long now = System.nanoTime();
+                    long until = deadline;
+                    if (now >= deadline) {
+                        if (now >= holdDeadline || queue.size() + incoming.getAsInt() < maxBatch) {
+                            break;
+                        }
+                        until = Math.min(holdDeadline, now + holdRecheckNanos);
                     }
-                    until = holdDeadline;
+                    awaitQueued(maxBatch, until);
                 }
-                Request<I> next = queue.poll(until - now, TimeUnit.NANOSECONDS);
-                if (next != null) {
-                    batch.add(next);
+                for (int i = 0; i < maxBatch && !queue.isEmpty(); i++) {
+                    batch.add(queue.pollFirst());
                 }
+                notFull.signalAll();
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            forming.unlock();
+        }
+    }
+
+    /** With {@code lock} held: waits until the queue holds {@code size} requests (true) or {@code until} passes. */
+    private boolean awaitQueued(int size, long until) throws InterruptedException {
+        wakeAt = size;
+        try {
+            while (queue.size() < size) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                enoughQueued.awaitNanos(left);
             }
             return true;
         } finally {
-            forming.unlock();
+            wakeAt = 0;
         }
     }
 
@@ -236,8 +293,15 @@ public final class DynamicBatcher<I> implements AutoCloseable {
                 break;
             }
         }
-        List<Request<I>> left = new ArrayList<>();
-        queue.drainTo(left);
+        List<Request<I>> left;
+        lock.lock();
+        try {
+            left = new ArrayList<>(queue);
+            queue.clear();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
         fail(left, new SystemFault(name + ": the inference engine is closed", null));
     }
 }

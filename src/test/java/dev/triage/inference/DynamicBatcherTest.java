@@ -142,6 +142,20 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void aHeldBatchClosesSoonAfterTheRequestsItWaitsForStopComing() throws Exception {
+        batcher(4, Duration.ofMillis(20), Duration.ofSeconds(5), 1);
+        incoming.set(3);
+        long started = System.nanoTime();
+        CompletableFuture<Inferred> first = batcher.submit(1, WAIT);
+        Thread.sleep(100);
+        assertThat(first).as("held for the requests on their way").isNotDone();
+        incoming.set(0); // their decoding failed: they never come
+        assertThat(first.join().batchSize()).isEqualTo(1);
+        assertThat((System.nanoTime() - started) / 1_000_000).as("closed within a few delays, not the 5 s hold")
+                .isLessThan(1_000L);
+    }
+
+    @Test
     void requestsFromManyThreadsShareBatches() throws Exception {
         batcher(16, Duration.ofMillis(200), 1);
         List<CompletableFuture<Inferred>> results = new CopyOnWriteArrayList<>();
