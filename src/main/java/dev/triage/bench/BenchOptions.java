@@ -62,8 +62,27 @@ public record BenchOptions(int posts, int runs, boolean warmUp, int threads, int
      * {@code full} ({@code models/full}: ResNet-18 at 224 px, untrained, built by {@code python/export.py} when
      * missing).
      */
+    /** Default posts of the throughput rows with the reference model, and with the full-size one. */
+    public static final int REFERENCE_POSTS = 8_000;
+    public static final int FULL_POSTS = 2_000;
+
     public enum Model {
-        REFERENCE, FULL;
+        REFERENCE(REFERENCE_POSTS), FULL(FULL_POSTS);
+
+        private final int defaultPosts;
+
+        Model(int defaultPosts) {
+            this.defaultPosts = defaultPosts;
+        }
+
+        /**
+         * Posts of the throughput rows unless {@code --posts} says otherwise: with the reference model, runs long
+         * enough (about 15 s of the triage row on 2 cores) that the start of each run does not weigh on its rate and
+         * the warm-up passes let the JIT compiler settle; with the full-size model, a run of about a minute.
+         */
+        public int defaultPosts() {
+            return defaultPosts;
+        }
 
         /** {@code reference}, {@code full}. */
         public String id() {

@@ -141,6 +141,7 @@ public record BenchReport(String date, Map<String, Object> machine, Map<String, 
                     fmt(ratio(TRIAGE, LIMIT)), fmt(ratio(TRIAGE, PER_RECORD)), fmt(ratio(TRIAGE, PYTHON)),
                     fmt(ratio(TRIAGE, LIMIT_WITH_DECODE))));
             out.append(jitLine(throughput));
+            out.append(cpuTable(throughput));
             out.append(engineTable(throughput));
         }
         if (!latency.isEmpty()) {
@@ -168,6 +169,24 @@ public record BenchReport(String date, Map<String, Object> machine, Map<String, 
                 .toList();
         return parts.isEmpty() ? "" : "JIT compiler during the measured runs, cores (median): "
                 + String.join(" · ", parts) + String.format(Locale.ROOT, "%n");
+    }
+
+    /** Per pipeline row, where its CPU went: each part's ms of a core per post (run medians), where measured. */
+    private static String cpuTable(List<BenchRow> rows) {
+        StringBuilder out = new StringBuilder();
+        for (BenchRow r : rows) {
+            if (!(r.info().get(BenchRun.CPU_MS_PER_POST) instanceof Map<?, ?> parts) || parts.isEmpty()) {
+                continue;
+            }
+            if (out.length() == 0) {
+                out.append(String.format(Locale.ROOT, "%nCPU per post by part of the process, ms of a core (median"
+                        + " over runs; rest: broker, registry, Kafka clients, collector)%n"));
+            }
+            List<String> cells = new ArrayList<>();
+            parts.forEach((part, ms) -> cells.add(part + " " + num(ms, "%.2f")));
+            out.append(String.format(Locale.ROOT, "%-12s %s%n", r.name(), String.join(" · ", cells)));
+        }
+        return out.toString();
     }
 
     /** Per row with an engine and per module: batch fill, batch sizes, queue wait and model time (run medians). */

@@ -40,6 +40,11 @@ public final class BenchRun {
     public static final double SETTLED_JIT_CORES = 0.1;
     /** Info key of a pipeline throughput row: cores the JIT compiler kept busy during the measured runs (median). */
     static final String JIT_CORES = "jit_compiler_cores";
+    /**
+     * Info key of a pipeline throughput row: per part of the process ({@link CpuMeter}), its CPU time per post in ms
+     * of a core (median over the runs), with {@code total}.
+     */
+    static final String CPU_MS_PER_POST = "cpu_ms_per_post";
 
     private static final Logger log = LoggerFactory.getLogger(BenchRun.class);
     private static final double[] LATENCY_SHARES = {0.5, 0.8};
@@ -236,7 +241,7 @@ public final class BenchRun {
     /**
      * Uncounted pipeline runs, at least {@code minPasses} and then until the JIT compiler has settled: in a fresh JVM
      * it kept 0.4-0.5 cores busy during the first pipeline runs and still 0.35 after eight runs of 2,000 posts,
-     * compiling Kafka's broker and client methods on the cores the pipeline measures ({@link JitMeter}). A
+     * compiling Kafka's broker and client methods on the cores the pipeline measures ({@link CpuMeter}). A
      * long-running instance pays that once, so passes go on (at most {@value #MAX_WARM_UP_PASSES}) until one keeps
      * the compiler below {@value #SETTLED_JIT_CORES} cores; each measured run reports what it still used.
      */
@@ -272,12 +277,14 @@ public final class BenchRun {
     private BenchRow throughputRow(String name, String measures, Measurement m) {
         List<Double> samples = new ArrayList<>();
         List<Double> jit = new ArrayList<>();
+        List<PipelineRunner.Throughput> runs = new ArrayList<>();
         List<List<BatchStats.Snapshot>> engine = new ArrayList<>();
         try {
             for (int r = 1; r <= options.runs(); r++) {
                 PipelineRunner.Throughput t = m.run(r);
                 samples.add(t.postsPerSecond());
                 jit.add(t.jitCores());
+                runs.add(t);
                 out.printf(Locale.ROOT, "  %s run %d/%d: %.1f posts/s, JIT compiler %.2f cores%n", name, r,
                         options.runs(), samples.get(r - 1), t.jitCores());
                 if (!t.engine().isEmpty()) {
@@ -287,6 +294,7 @@ public final class BenchRun {
             }
             Map<String, Object> info = new LinkedHashMap<>();
             info.put(JIT_CORES, Stats.of(jit).median());
+            info.put(CPU_MS_PER_POST, cpuPerPost(runs));
             if (!engine.isEmpty()) {
                 info.put(ENGINE, engineInfo(engine));
             }
@@ -294,6 +302,32 @@ public final class BenchRun {
         } catch (Exception e) {
             return failed(name, measures, e);
         }
+    }
+
+    /**
+     * Per part of the process, the median over the runs of its CPU time per post (its cores over the posts per
+     * second, in ms), and the same for all parts together ({@code total}).
+     */
+    static Map<String, Double> cpuPerPost(List<PipelineRunner.Throughput> runs) {
+        Map<String, List<Double>> values = new LinkedHashMap<>();
+        for (PipelineRunner.Throughput t : runs) {
+            double perPost = 1000.0 / Math.max(1e-9, t.postsPerSecond());
+            double total = 0;
+            for (Map.Entry<String, Double> part : t.cpuCores().entrySet()) {
+                values.computeIfAbsent(part.getKey(), k -> new ArrayList<>()).add(part.getValue() * perPost);
+                total += part.getValue();
+            }
+            values.computeIfAbsent(CpuMeter.TOTAL, k -> new ArrayList<>()).add(total * perPost);
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        values.forEach((part, samples) -> out.put(part, Stats.of(samples).median()));
+        for (String last : List.of(CpuMeter.REST, CpuMeter.TOTAL)) {
+            Double value = out.remove(last);
+            if (value != null) {
+                out.put(last, value);
+            }
+        }
+        return out;
     }
 
     /**

@@ -42,13 +42,19 @@ final class PipelineRunner {
     /**
      * Posts per second of one throughput run, each post's label (to compare with other runs), and what the
      * inference engine's batchers did in the run (one snapshot per module; empty without an engine, i.e. with
-     * {@code triage.inference.mode=direct}), and the cores the JIT compiler kept busy from the moment the
-     * application was running until the last prediction ({@link JitMeter}).
+     * {@code triage.inference.mode=direct}), and the cores each part of the process kept busy from the moment the
+     * application was running until the last prediction ({@link CpuMeter}).
      */
     record Throughput(double postsPerSecond, Map<String, String> labels, List<BatchStats.Snapshot> engine,
-                      double jitCores) {
+                      Map<String, Double> cpuCores) {
         Throughput {
             engine = List.copyOf(engine);
+            cpuCores = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(cpuCores));
+        }
+
+        /** Cores the JIT compiler kept busy. */
+        double jitCores() {
+            return cpuCores.getOrDefault(CpuMeter.JIT, 0.0);
         }
     }
 
@@ -98,7 +104,7 @@ final class PipelineRunner {
                           int expected) throws Exception {
         TriageConfig config = config(runId, overrides, false);
         return withApp(config, models, false, (app, topics, collector) -> {
-            JitMeter jit = JitMeter.start();
+            CpuMeter cpu = CpuMeter.start();
             if (!collector.await(expected, STALL)) {
                 throw new IllegalStateException(runId + ": " + collector.seen().size() + " of " + expected
                         + " posts got a prediction (" + collector.deadLetters() + " dead letters); no progress for "
@@ -115,7 +121,7 @@ final class PipelineRunner {
             }
             // Every post has its prediction, so the engine has nothing left to batch: its numbers are the run's.
             List<BatchStats.Snapshot> engine = app.engine().map(InferenceEngine::stats).orElse(List.of());
-            return new Throughput(expected * 1000.0 / Math.max(1, last - first), labels, engine, jit.cores());
+            return new Throughput(expected * 1000.0 / Math.max(1, last - first), labels, engine, cpu.cores());
         });
     }
 

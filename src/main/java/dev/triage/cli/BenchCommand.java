@@ -41,9 +41,10 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--posts", defaultValue = "2000",
-            description = "Posts pre-produced for the throughput rows (default: ${DEFAULT-VALUE}).")
-    int posts;
+    @Option(names = "--posts", description = "Posts pre-produced for the throughput rows (default: "
+            + BenchOptions.REFERENCE_POSTS + " with the reference model, " + BenchOptions.FULL_POSTS
+            + " with the full-size one).")
+    Integer posts;
 
     @Option(names = "--runs", defaultValue = "3",
             description = "Runs per row; the report shows the median, min and max (default: ${DEFAULT-VALUE}).")
@@ -139,7 +140,7 @@ final class BenchCommand implements Callable<Integer> {
                 : EnumSet.copyOf(rows);
         BenchOptions options;
         try {
-            options = new BenchOptions(posts, runs, !noWarmUp, t, partitions != null ? partitions : t, latencySeconds,
+            options = new BenchOptions(posts != null ? posts : model.defaultPosts(), runs, !noWarmUp, t, partitions != null ? partitions : t, latencySeconds,
                     latencyWarmUpSeconds, partialPosts, pythonPosts, python, peerScript, selected, sweep,
                     sweepBatchSizes, sweepLingers, sweepRate, seed, json, model);
         } catch (IllegalArgumentException e) {

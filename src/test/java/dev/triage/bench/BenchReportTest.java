@@ -68,8 +68,13 @@ class BenchReportTest {
         Map<String, Object> engine = new java.util.LinkedHashMap<>();
         engine.put("text-encoder", text);
         engine.put("fusion-head", fusion);
+        Map<String, Object> cpu = new java.util.LinkedHashMap<>();
+        cpu.put(CpuMeter.DECODING, 0.93);
+        cpu.put("text-encoder", 0.64);
+        cpu.put(CpuMeter.REST, 0.6);
+        cpu.put(CpuMeter.TOTAL, 2.17);
         return BenchRow.throughput("triage", "pipeline", Stats.of(350, 360, 370), Map.of("engine", engine,
-                BenchRun.JIT_CORES, 0.25));
+                BenchRun.JIT_CORES, 0.25, BenchRun.CPU_MS_PER_POST, cpu));
     }
 
     @Test
@@ -93,6 +98,21 @@ class BenchReportTest {
                 "fusion-head", "0.50");
         assertThat(json.get("rows").get(2).get("info").get(BenchRun.JIT_CORES).asDouble()).isEqualTo(0.25);
         assertThat(table).contains("JIT compiler during the measured runs, cores (median): triage 0.25");
+        assertThat(json.get("rows").get(2).get("info").get(BenchRun.CPU_MS_PER_POST).get("decoding").asDouble())
+                .isEqualTo(0.93);
+        assertThat(table).contains("CPU per post by part of the process",
+                "triage       decoding 0.93 · text-encoder 0.64 · rest 0.60 · total 2.17");
+    }
+
+    @Test
+    void cpuPerPostIsEachPartsCoresOverThePostRateWithTheRestAndTheTotalLast() {
+        PipelineRunner.Throughput run = new PipelineRunner.Throughput(500, Map.of(), List.of(),
+                Map.of(CpuMeter.REST, 0.25, CpuMeter.DECODING, 0.5, CpuMeter.JIT, 0.05));
+        Map<String, Double> perPost = BenchRun.cpuPerPost(List.of(run));
+        assertThat(perPost.keySet()).endsWith(CpuMeter.REST, CpuMeter.TOTAL);
+        assertThat(perPost.get(CpuMeter.DECODING)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(perPost.get(CpuMeter.JIT)).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(perPost.get(CpuMeter.TOTAL)).isCloseTo(1.6, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
