@@ -104,8 +104,9 @@ public final class DynamicBatcher<I> implements AutoCloseable {
         result.whenComplete((r, e) -> outstanding.done());
         try {
             if (!enqueue(new Request<>(input, System.nanoTime(), result), maxWait.toNanos())) {
-                result.completeExceptionally(new SystemFault(name + ": inference queue full for " + maxWait.toMillis()
-                        + " ms (" + queued() + " requests waiting)", null));
+                result.completeExceptionally(closed ? new SystemFault(name + ": the inference engine is closed", null)
+                        : new SystemFault(name + ": inference queue full for " + maxWait.toMillis() + " ms ("
+                                + queued() + " requests waiting)", null));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -114,16 +115,22 @@ public final class DynamicBatcher<I> implements AutoCloseable {
         return result;
     }
 
-    /** Queues {@code request} unless the queue stays full for {@code waitNanos}; wakes the forming worker when it waits for as many. */
+    /**
+     * Queues {@code request}, false if the queue stays full for {@code waitNanos} or the batcher is closed; wakes the
+     * forming worker when it waits for as many requests as are now queued.
+     */
     private boolean enqueue(Request<I> request, long waitNanos) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             long left = waitNanos;
-            while (queue.size() >= capacity) {
+            while (queue.size() >= capacity && !closed) {
                 if (left <= 0) {
                     return false;
                 }
                 left = notFull.awaitNanos(left);
+            }
+            if (closed) {
+                return false; // close() has failed what was queued: nothing would answer this one
             }
             queue.addLast(request);
             if (wakeAt > 0 && queue.size() >= wakeAt) {

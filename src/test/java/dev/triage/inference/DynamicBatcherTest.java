@@ -37,7 +37,12 @@ class DynamicBatcherTest {
     }
 
     private DynamicBatcher<Integer> batcher(int maxBatch, Duration maxDelay, Duration maxHold, int workers) {
-        batcher = new DynamicBatcher<>("test-module", maxBatch, maxDelay, maxHold, incoming::get, 1_000, workers,
+        return batcher(maxBatch, maxDelay, maxHold, workers, 1_000);
+    }
+
+    private DynamicBatcher<Integer> batcher(int maxBatch, Duration maxDelay, Duration maxHold, int workers,
+                                            int capacity) {
+        batcher = new DynamicBatcher<>("test-module", maxBatch, maxDelay, maxHold, incoming::get, capacity, workers,
                 () -> new DynamicBatcher.Worker<>() {
             @Override
             public List<float[]> run(List<Integer> batch) throws Exception {
@@ -153,6 +158,26 @@ class DynamicBatcherTest {
         assertThat(first.join().batchSize()).isEqualTo(1);
         assertThat((System.nanoTime() - started) / 1_000_000).as("closed within a few delays, not the 5 s hold")
                 .isLessThan(1_000L);
+    }
+
+    @Test
+    void aCallerWaitingForRoomWhenTheBatcherClosesIsToldSoAtOnce() throws Exception {
+        batcher(1, Duration.ofMillis(1), Duration.ofMillis(1), 1, 1);
+        holdFirstBatch.set(true);
+        CompletableFuture<Inferred> running = batcher.submit(1, WAIT);
+        await().atMost(WAIT).until(() -> holding.getCount() == 0);
+        CompletableFuture<Inferred> queued = batcher.submit(2, WAIT); // fills the queue of one
+        CompletableFuture<CompletableFuture<Inferred>> waiting = CompletableFuture.supplyAsync(
+                () -> batcher.submit(3, Duration.ofSeconds(30)));
+        Thread.sleep(100); // the third caller is waiting for room
+        long closing = System.nanoTime();
+        batcher.close();
+        CompletableFuture<Inferred> third = waiting.get(5, TimeUnit.SECONDS);
+        assertThat(third).failsWithin(WAIT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(SystemFault.class).withMessageContaining("closed");
+        assertThat((System.nanoTime() - closing) / 1_000_000).as("not the 30 s wait for room").isLessThan(15_000L);
+        assertThat(queued).failsWithin(WAIT);
+        running.handle((r, e) -> null).join();
     }
 
     @Test
