@@ -57,15 +57,15 @@ public record BenchOptions(int posts, int runs, boolean warmUp, int threads, int
         }
     }
 
+    /** Default posts of the throughput rows with the reference model, and with the full-size one. */
+    public static final int REFERENCE_POSTS = 8_000;
+    public static final int FULL_POSTS = 2_000;
+
     /**
      * The bundle of {@code --model}: {@code reference} ({@code models/reference}, the shipped small model) or
      * {@code full} ({@code models/full}: ResNet-18 at 224 px, untrained, built by {@code python/export.py} when
      * missing).
      */
-    /** Default posts of the throughput rows with the reference model, and with the full-size one. */
-    public static final int REFERENCE_POSTS = 8_000;
-    public static final int FULL_POSTS = 2_000;
-
     public enum Model {
         REFERENCE(REFERENCE_POSTS), FULL(FULL_POSTS);
 

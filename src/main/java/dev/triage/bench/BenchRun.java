@@ -276,14 +276,12 @@ public final class BenchRun {
     /** Runs {@code m} --runs times: posts/s over the runs, and the engine's batch numbers when it had an engine. */
     private BenchRow throughputRow(String name, String measures, Measurement m) {
         List<Double> samples = new ArrayList<>();
-        List<Double> jit = new ArrayList<>();
         List<PipelineRunner.Throughput> runs = new ArrayList<>();
         List<List<BatchStats.Snapshot>> engine = new ArrayList<>();
         try {
             for (int r = 1; r <= options.runs(); r++) {
                 PipelineRunner.Throughput t = m.run(r);
                 samples.add(t.postsPerSecond());
-                jit.add(t.jitCores());
                 runs.add(t);
                 out.printf(Locale.ROOT, "  %s run %d/%d: %.1f posts/s, JIT compiler %.2f cores%n", name, r,
                         options.runs(), samples.get(r - 1), t.jitCores());
@@ -293,7 +291,7 @@ public final class BenchRun {
                 }
             }
             Map<String, Object> info = new LinkedHashMap<>();
-            info.put(JIT_CORES, Stats.of(jit).median());
+            info.put(JIT_CORES, Stats.of(runs.stream().map(PipelineRunner.Throughput::jitCores).toList()).median());
             info.put(CPU_MS_PER_POST, cpuPerPost(runs));
             if (!engine.isEmpty()) {
                 info.put(ENGINE, engineInfo(engine));
@@ -320,11 +318,10 @@ public final class BenchRun {
             values.computeIfAbsent(CpuMeter.TOTAL, k -> new ArrayList<>()).add(total * perPost);
         }
         Map<String, Double> out = new LinkedHashMap<>();
-        values.forEach((part, samples) -> out.put(part, Stats.of(samples).median()));
-        for (String last : List.of(CpuMeter.REST, CpuMeter.TOTAL)) {
-            Double value = out.remove(last);
-            if (value != null) {
-                out.put(last, value);
+        for (String part : CpuMeter.REPORT_ORDER) {
+            List<Double> samples = values.get(part);
+            if (samples != null) {
+                out.put(part, Stats.of(samples).median());
             }
         }
         return out;

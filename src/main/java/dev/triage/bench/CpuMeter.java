@@ -37,6 +37,11 @@ final class CpuMeter {
     static final String TOTAL = "total";
     /** The engine's module workers, {@code triage-<module>-<n>}. */
     static final List<String> MODULES = List.of("text-encoder", "image-encoder", "audio-encoder", "fusion-head");
+    /** Every part but the rest, in report order. */
+    static final List<String> PARTS = Stream.of(Stream.of(DECODING), MODULES.stream(),
+            Stream.of(STREAM_THREADS, JIT, GC)).flatMap(s -> s).toList();
+    /** The parts, the rest and the total, as reports list them. */
+    static final List<String> REPORT_ORDER = Stream.concat(PARTS.stream(), Stream.of(REST, TOTAL)).toList();
 
     private static final Pattern ENGINE_THREAD = Pattern.compile("triage-(.+)-\\d+");
     private static final Pattern STREAM_THREAD = Pattern.compile(".*-StreamThread-\\d+");
@@ -73,7 +78,7 @@ final class CpuMeter {
         double wall = Math.max(1, nowNanos.getAsLong() - startNanos);
         Map<String, Double> cores = new LinkedHashMap<>();
         long named = 0;
-        for (String part : parts()) {
+        for (String part : PARTS) {
             long used = Math.max(0, now.getOrDefault(part, 0L) - start.getOrDefault(part, 0L));
             named += used;
             if (used > 0) {
@@ -83,12 +88,6 @@ final class CpuMeter {
         long total = Math.max(0, now.getOrDefault(TOTAL, 0L) - start.getOrDefault(TOTAL, 0L));
         cores.put(REST, Math.max(0, total - named) / wall);
         return cores;
-    }
-
-    /** Every part but the rest, in report order. */
-    static List<String> parts() {
-        return Stream.of(Stream.of(DECODING), MODULES.stream(), Stream.of(STREAM_THREADS, JIT, GC))
-                .flatMap(s -> s).toList();
     }
 
     /** The part a Java thread belongs to by its name, or null for the rest. */

@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +51,7 @@ final class PipelineRunner {
                       Map<String, Double> cpuCores) {
         Throughput {
             engine = List.copyOf(engine);
-            cpuCores = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(cpuCores));
+            cpuCores = Collections.unmodifiableMap(new LinkedHashMap<>(cpuCores));
         }
 
         /** Cores the JIT compiler kept busy. */

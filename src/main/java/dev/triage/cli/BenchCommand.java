@@ -140,8 +140,8 @@ final class BenchCommand implements Callable<Integer> {
                 : EnumSet.copyOf(rows);
         BenchOptions options;
         try {
-            options = new BenchOptions(posts != null ? posts : model.defaultPosts(), runs, !noWarmUp, t, partitions != null ? partitions : t, latencySeconds,
-                    latencyWarmUpSeconds, partialPosts, pythonPosts, python, peerScript, selected, sweep,
+            options = new BenchOptions(posts != null ? posts : model.defaultPosts(), runs, !noWarmUp, t,
+                    partitions != null ? partitions : t, latencySeconds, latencyWarmUpSeconds, partialPosts, pythonPosts, python, peerScript, selected, sweep,
                     sweepBatchSizes, sweepLingers, sweepRate, seed, json, model);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -46,8 +46,9 @@ final class NativeAllocator {
             CLib c = Native.load("c", CLib.class);
             boolean mmapSet = c.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_MB << 20) == 1;
             boolean trimSet = c.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_MB << 20) == 1;
-            return mmapSet && trimSet ? "glibc malloc keeps blocks up to " + MMAP_THRESHOLD_MB + " MB in the heap and trims above "
-                    + TRIM_THRESHOLD_MB + " MB free" : "glibc malloc, untuned (mallopt refused the settings)";
+            return mmapSet && trimSet ? "glibc malloc keeps blocks up to " + MMAP_THRESHOLD_MB + " MB in the heap"
+                    + " and trims above " + TRIM_THRESHOLD_MB + " MB free"
+                    : "glibc malloc, untuned (mallopt refused the settings)";
         } catch (UnsatisfiedLinkError e) {
             return "the C library's malloc, untuned (no mallopt: not glibc)";
         }
