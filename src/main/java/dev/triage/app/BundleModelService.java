@@ -16,6 +16,7 @@ import dev.triage.model.RuntimeSettings;
 import dev.triage.model.TextContract;
 import dev.triage.topology.ModelSession;
 import dev.triage.topology.ModelService;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -161,6 +162,15 @@ public final class BundleModelService implements ModelService {
         @Override
         public float[][] encodeAudio(List<float[]> waveforms) {
             return audio.run(waveforms);
+        }
+
+        @Override
+        public float[][] encode(Modality modality, List<ByteBuffer> tensors) {
+            return switch (modality) {
+                case TEXT -> text.run(tensors);
+                case IMAGE -> image.run(tensors);
+                case AUDIO -> audio.run(tensors);
+            };
         }
 
         @Override

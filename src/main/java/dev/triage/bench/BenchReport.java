@@ -147,6 +147,7 @@ public record BenchReport(String date, Map<String, Object> machine, Map<String, 
         if (!latency.isEmpty()) {
             out.append('\n').append(latencyTable(latency, false));
             for (BenchRow r : latency) {
+                out.append(latencyParts(r));
                 Stats partial = r.metrics().get("partial_delay_ms");
                 if (partial != null) {
                     out.append(String.format(Locale.ROOT, "%s: partial-post delay (last event -> prediction)"
@@ -157,6 +158,7 @@ public record BenchReport(String date, Map<String, Object> machine, Map<String, 
         }
         if (!sweep.isEmpty()) {
             out.append('\n').append(latencyTable(sweep, true));
+            sweep.forEach(r -> out.append(latencyParts(r)));
         }
         return out.toString();
     }
@@ -245,6 +247,24 @@ public record BenchReport(String date, Map<String, Object> machine, Map<String, 
             out.append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * Where a latency row's time went, median over its runs of each part's p50 / p99: producer to the pipeline's
+     * ingest, ingest to the prediction, prediction to visible.
+     */
+    static String latencyParts(BenchRow r) {
+        StringBuilder parts = new StringBuilder();
+        for (String part : BenchRun.LATENCY_PARTS) {
+            Stats p50 = r.metrics().get(part + "_p50_ms");
+            Stats p99 = r.metrics().get(part + "_p99_ms");
+            if (p50 != null && p99 != null) {
+                parts.append(String.format(Locale.ROOT, "%s%s %.0f / %.0f", parts.length() == 0 ? "" : ", ",
+                        part.replace('_', ' '), p50.median(), p99.median()));
+            }
+        }
+        return parts.length() == 0 ? "" : r.name() + ": where the time went, p50 / p99 ms (median of runs): "
+                + parts + "\n";
     }
 
     private static String inline(Map<String, Object> map) {

@@ -365,6 +365,12 @@ public final class BenchRun {
         values.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
     }
 
+    /**
+     * The parts of a live post's latency ({@link PipelineRunner.Parts}), by the names their percentiles carry in a
+     * latency row's metrics ({@code <part>_p50_ms}, {@code <part>_p99_ms}).
+     */
+    static final List<String> LATENCY_PARTS = List.of("to_ingest", "in_pipeline", "to_visible");
+
     private BenchRow latencyRow(double share, Double maxRate) {
         String name = String.format(Locale.ROOT, "latency-%.0f", share * 100);
         String measures = String.format(Locale.ROOT, "live posts at %.0f%% of the triage rate: last event"
@@ -393,12 +399,12 @@ public final class BenchRun {
         }
     }
 
-    /** Per-run percentiles of complete posts, and every partial post's delay. */
+    /** Per-run percentiles of complete posts (whole and in parts), and every partial post's delay. */
     private record LatencySamples(List<Double> p50, List<Double> p95, List<Double> p99, List<Double> max,
-                                  List<Double> partial, List<Double> achieved) {
+                                  Map<String, List<Double>> parts, List<Double> partial, List<Double> achieved) {
         LatencySamples() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                    new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>(),
+                    new ArrayList<>(), new ArrayList<>());
         }
 
         void add(PipelineRunner.Latency l) {
@@ -407,10 +413,28 @@ public final class BenchRun {
             p95.add((double) Stats.percentile(c, 95));
             p99.add((double) Stats.percentile(c, 99));
             max.add((double) c[c.length - 1]);
+            List<long[]> sorted = List.of(l.parts().toIngestMs(), l.parts().inPipelineMs(), l.parts().toVisibleMs());
+            for (int i = 0; i < LATENCY_PARTS.size(); i++) {
+                for (int p : new int[] {50, 99}) {
+                    BenchRun.add(parts, LATENCY_PARTS.get(i) + "_p" + p + "_ms", Stats.percentile(sorted.get(i), p));
+                }
+            }
             for (long d : l.partialMs()) {
                 partial.add((double) d);
             }
             achieved.add(l.achievedRate());
+        }
+
+        /** The last run's parts, p50 / p99 each, for the progress line. */
+        String lastParts() {
+            StringBuilder out = new StringBuilder();
+            for (String part : LATENCY_PARTS) {
+                List<Double> p50s = parts.get(part + "_p50_ms");
+                List<Double> p99s = parts.get(part + "_p99_ms");
+                out.append(String.format(Locale.ROOT, "%s%s %.0f/%.0f", out.length() == 0 ? "" : ", ",
+                        part.replace('_', ' '), p50s.get(p50s.size() - 1), p99s.get(p99s.size() - 1)));
+            }
+            return out.toString();
         }
 
         Map<String, Stats> metrics() {
@@ -419,6 +443,7 @@ public final class BenchRun {
             m.put("p95_ms", Stats.of(p95));
             m.put("p99_ms", Stats.of(p99));
             m.put("max_ms", Stats.of(max));
+            parts.forEach((name, values) -> m.put(name, Stats.of(values)));
             return m;
         }
     }
@@ -432,9 +457,9 @@ public final class BenchRun {
             PipelineRunner.Latency l = runner.latency("bench-" + name + "-" + r, overrides, BundleModelService::load,
                     all.subList(0, warmUp), all.subList(warmUp, all.size()), partial, rate);
             samples.add(l);
-            out.printf(Locale.ROOT, "  %s run %d/%d at %.1f posts/s: p50 %.0f ms, p99 %.0f ms, max %.0f ms%s%n", name,
-                    r, options.runs(), rate, samples.p50.get(r - 1), samples.p99.get(r - 1),
-                    samples.max.get(r - 1), l.partialMs().length == 0 ? ""
+            out.printf(Locale.ROOT, "  %s run %d/%d at %.1f posts/s: p50 %.0f ms, p99 %.0f ms, max %.0f ms"
+                            + " (p50/p99 ms: %s)%s%n", name, r, options.runs(), rate, samples.p50.get(r - 1),
+                    samples.p99.get(r - 1), samples.max.get(r - 1), samples.lastParts(), l.partialMs().length == 0 ? ""
                             : ", partial posts " + java.util.Arrays.toString(l.partialMs()) + " ms");
         }
         return samples;

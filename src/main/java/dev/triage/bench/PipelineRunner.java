@@ -61,10 +61,35 @@ final class PipelineRunner {
     }
 
     /**
-     * One latency run: the latencies of complete posts (ascending), the delays of partial posts, and the rate the
-     * sender achieved.
+     * One latency run: the latencies of complete posts (ascending), the delays of partial posts, the rate the sender
+     * achieved, and the complete posts' latencies in three parts (each ascending on its own).
      */
-    record Latency(long[] completeMs, long[] partialMs, double achievedRate) {}
+    record Latency(long[] completeMs, long[] partialMs, double achievedRate, Parts parts) {}
+
+    /**
+     * Where a complete post's latency went: from its last event handed to the producer to the pipeline taking in its
+     * first event (the producer, the broker, the consumer's fetch, the stream thread's backlog); from there to its
+     * prediction (decoding, the engine, the join, the fusion head); from there to the prediction being visible to a
+     * {@code read_committed} consumer (the transaction's commit, and the collector's fetch).
+     */
+    record Parts(long[] toIngestMs, long[] inPipelineMs, long[] toVisibleMs) {
+        static Parts of(List<FeedPost> posts, Map<String, Long> sentAt, PredictionCollector collector) {
+            long[] toIngest = new long[posts.size()];
+            long[] inPipeline = new long[posts.size()];
+            long[] toVisible = new long[posts.size()];
+            for (int i = 0; i < posts.size(); i++) {
+                String id = posts.get(i).correlationId();
+                PredictionCollector.Seen seen = collector.seen().get(id);
+                toIngest[i] = seen.ingestAtMs() - sentAt.get(id);
+                inPipeline[i] = seen.predictedAtMs() - seen.ingestAtMs();
+                toVisible[i] = seen.readAtMs() - seen.predictedAtMs();
+            }
+            Arrays.sort(toIngest);
+            Arrays.sort(inPipeline);
+            Arrays.sort(toVisible);
+            return new Parts(toIngest, inPipeline, toVisible);
+        }
+    }
 
     /**
      * @param base settings of every run (the user's, plus the bench's thread and partition counts)
@@ -152,7 +177,8 @@ final class PipelineRunner {
                         + " posts got a prediction (" + collector.deadLetters() + " dead letters)");
             }
             check(runId, collector);
-            return new Latency(delays(complete, sentAt, collector), delays(partial, sentAt, collector), achieved);
+            return new Latency(delays(complete, sentAt, collector), delays(partial, sentAt, collector), achieved,
+                    Parts.of(complete, sentAt, collector));
         });
     }
 

@@ -24,8 +24,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class PredictionCollector implements AutoCloseable {
 
-    /** A post's first prediction as seen here. */
-    record Seen(long readAtMs, long ingestAtMs, String label) {}
+    /**
+     * A post's first prediction as seen here: when it was read, when the pipeline took in the post's first event and
+     * when it scored the post (both from the prediction's timings).
+     */
+    record Seen(long readAtMs, long ingestAtMs, long predictedAtMs, String label) {}
 
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private final AtomicInteger duplicates = new AtomicInteger();
@@ -62,7 +65,8 @@ final class PredictionCollector implements AutoCloseable {
                         }
                         Prediction p = topics.predictions().valueSerde().deserializer().deserialize(r.topic(),
                                 r.value());
-                        Seen s = new Seen(now, p.getTimings().getIngestTime().toEpochMilli(), p.getLabel());
+                        Seen s = new Seen(now, p.getTimings().getIngestTime().toEpochMilli(),
+                                p.getTimings().getPredictionTime().toEpochMilli(), p.getLabel());
                         if (seen.putIfAbsent(p.getCorrelationId(), s) != null) {
                             duplicates.incrementAndGet();
                         }

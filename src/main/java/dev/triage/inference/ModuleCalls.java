@@ -16,12 +16,7 @@ final class ModuleCalls {
     record FusionRow(float[] embedding, float[] mask) {}
 
     static List<float[]> encode(ModelSession session, Modality modality, List<ByteBuffer> tensors) throws Exception {
-        float[][] out = switch (modality) {
-            case TEXT -> session.encodeText(Tensors.toLongs(tensors));
-            case IMAGE -> session.encodeImages(Tensors.toFloats(tensors));
-            case AUDIO -> session.encodeAudio(Tensors.toFloats(tensors));
-        };
-        return Arrays.asList(out);
+        return Arrays.asList(session.encode(modality, tensors));
     }
 
     static List<float[]> fuse(ModelSession session, List<FusionRow> rows) throws Exception {

@@ -4,18 +4,27 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import java.util.List;
 
 /**
- * Runs one {@link TorchModule} on batches of Java rows: one list of rows per forward argument ({@code long[]} rows
- * for an INT64 argument, {@code float[]} for a FLOAT32 one, each of the argument's row size), giving one output row
- * per input row. Rows are checked against {@link TorchModule#inputs()} before anything native runs. It owns one
- * {@link OwnedPredictor} (made on first use): use it from one thread at a time, and close it.
+ * Runs one {@link TorchModule} on batches of Java rows: one list of rows per forward argument, each row of the
+ * argument's row size, giving one output row per input row. A row of an INT64 argument is a {@code long[]}, of a
+ * FLOAT32 one a {@code float[]}; either may also be a little-endian {@link ByteBuffer} of its values (how the engine
+ * carries inputs), copied as bytes. Rows are checked against {@link TorchModule#inputs()} before anything native
+ * runs. It owns one {@link OwnedPredictor} (made on first use): use it from one thread at a time, and close it.
+ *
+ * <p>Each argument's batch is written into a direct buffer this module keeps and reuses, which libtorch reads in
+ * place: a batch costs no Java array of its whole size (at 32 audio clips, 2 MB that G1 would allocate as a
+ * humongous object) and no fresh direct buffer (whose native memory is only freed once the GC finds it).
  */
 public final class BatchedModule implements AutoCloseable {
 
     private final TorchModule module;
     private final OwnedPredictor predictor;
+    private final ByteBuffer[] staging;
 
     /** A batched runner of {@code module}; the module's bundle must outlive it. */
     public BatchedModule(TorchModule module) {
@@ -27,6 +36,7 @@ public final class BatchedModule implements AutoCloseable {
         }
         this.module = module;
         this.predictor = new OwnedPredictor(module);
+        this.staging = new ByteBuffer[module.inputs().size()];
     }
 
     /**
@@ -49,23 +59,32 @@ public final class BatchedModule implements AutoCloseable {
         if (rows == 0) {
             return new float[0][];
         }
-        Object[] flat = new Object[arguments.length];
         for (int a = 0; a < arguments.length; a++) {
-            flat[a] = flatten(inputs.get(a), arguments[a]);
+            check(inputs.get(a), arguments[a]);
         }
-        return predictor.run(rows, m -> arrays(m, rows, flat));
+        ByteBuffer[] batch = new ByteBuffer[arguments.length];
+        for (int a = 0; a < arguments.length; a++) {
+            batch[a] = stage(a, inputs.get(a), arguments[a]);
+        }
+        return predictor.run(rows, m -> arrays(m, rows, batch));
     }
 
-    /** The rows of one argument, checked, as one flat {@code long[]} or {@code float[]}. */
-    private Object flatten(TorchModule.Input input, List<?> rows) {
+    /** Checks every row of one argument: its type, its length and (for token ids) its range. */
+    private void check(TorchModule.Input input, List<?> rows) {
         boolean ids = input.type() == DataType.INT64;
         int length = Math.toIntExact(input.rowShape().size());
-        int size = Math.multiplyExact(rows.size(), length);
-        Object flat = ids ? new long[size] : new float[size];
         for (int r = 0; r < rows.size(); r++) {
             Object row = rows.get(r);
-            int actual = row instanceof long[] l ? l.length : row instanceof float[] f ? f.length : -1;
-            if (actual < 0 || ids != (row instanceof long[])) {
+            int actual;
+            if (row instanceof ByteBuffer bytes) {
+                int width = ids ? Long.BYTES : Float.BYTES;
+                if (bytes.remaining() % width != 0) {
+                    throw refused(input, r, "expected " + length + " values, got " + bytes.remaining() + " bytes");
+                }
+                actual = bytes.remaining() / width;
+            } else if (row instanceof long[] && ids || row instanceof float[] && !ids) {
+                actual = ids ? ((long[]) row).length : ((float[]) row).length;
+            } else {
                 throw refused(input, r, "expected " + (ids ? "long[]" : "float[]") + " of " + length
                         + " values, got " + (row == null ? "null" : row.getClass().getSimpleName()));
             }
@@ -73,28 +92,55 @@ public final class BatchedModule implements AutoCloseable {
                 throw refused(input, r, "expected " + length + " values, got " + actual);
             }
             if (input.idLimit() > 0) {
-                for (long id : (long[]) row) {
-                    if (id < 0 || id >= input.idLimit()) {
-                        throw refused(input, r, "id " + id + " outside [0, " + input.idLimit() + ")");
-                    }
-                }
+                checkIds(input, r, row);
             }
-            System.arraycopy(row, 0, flat, r * length, length);
         }
-        return flat;
+    }
+
+    private void checkIds(TorchModule.Input input, int r, Object row) {
+        LongBuffer ids = row instanceof ByteBuffer bytes
+                ? bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer() : LongBuffer.wrap((long[]) row);
+        while (ids.hasRemaining()) {
+            long id = ids.get();
+            if (id < 0 || id >= input.idLimit()) {
+                throw refused(input, r, "id " + id + " outside [0, " + input.idLimit() + ")");
+            }
+        }
+    }
+
+    /** The checked rows of argument {@code a} written one after another into its staging buffer, ready to read. */
+    private ByteBuffer stage(int a, TorchModule.Input input, List<?> rows) {
+        int rowBytes = Math.toIntExact(input.rowShape().size()) * (input.type() == DataType.INT64 ? 8 : 4);
+        int bytes = Math.multiplyExact(rows.size(), rowBytes);
+        if (staging[a] == null || staging[a].capacity() < bytes) {
+            // libtorch reads it in the machine's order, little-endian wherever PyTorch runs: rows given as
+            // little-endian bytes are copied as they are.
+            staging[a] = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        ByteBuffer out = staging[a].clear();
+        for (Object row : rows) {
+            if (row instanceof ByteBuffer b) {
+                out.put(b.duplicate());
+            } else if (row instanceof long[] l) {
+                out.asLongBuffer().put(l);
+                out.position(out.position() + rowBytes);
+            } else {
+                out.asFloatBuffer().put((float[]) row);
+                out.position(out.position() + rowBytes);
+            }
+        }
+        return out.flip();
     }
 
     private IllegalArgumentException refused(TorchModule.Input input, int row, String problem) {
         return new IllegalArgumentException(module.name() + ": " + input.name() + " row " + row + ": " + problem);
     }
 
-    private NDList arrays(NDManager manager, int rows, Object[] flat) {
-        NDList list = new NDList(flat.length);
-        for (int a = 0; a < flat.length; a++) {
-            Shape shape = new Shape(rows).addAll(module.inputs().get(a).rowShape());
-            list.add(flat[a] instanceof long[] ids
-                    ? manager.create(ids, shape)
-                    : manager.create((float[]) flat[a], shape));
+    private NDList arrays(NDManager manager, int rows, ByteBuffer[] batch) {
+        NDList list = new NDList(batch.length);
+        for (int a = 0; a < batch.length; a++) {
+            TorchModule.Input input = module.inputs().get(a);
+            list.add(manager.create(batch[a], new Shape(rows).addAll(input.rowShape()), input.type()));
         }
         return list;
     }

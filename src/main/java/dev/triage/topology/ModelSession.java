@@ -1,5 +1,8 @@
 package dev.triage.topology;
 
+import dev.triage.avro.Modality;
+import dev.triage.inference.Tensors;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -13,6 +16,19 @@ public interface ModelSession extends AutoCloseable {
     float[][] encodeImages(List<float[]> pixels) throws Exception;
 
     float[][] encodeAudio(List<float[]> waveforms) throws Exception;
+
+    /**
+     * Encodes one modality's rows given as the engine carries them, little-endian bytes ({@link Tensors}): int64
+     * token ids for text, float32 values for images and audio. By default they are read into arrays for the methods
+     * above; a session whose model can take the bytes as they are overrides it.
+     */
+    default float[][] encode(Modality modality, List<ByteBuffer> tensors) throws Exception {
+        return switch (modality) {
+            case TEXT -> encodeText(Tensors.toLongs(tensors));
+            case IMAGE -> encodeImages(Tensors.toFloats(tensors));
+            case AUDIO -> encodeAudio(Tensors.toFloats(tensors));
+        };
+    }
 
     /**
      * Scores posts. {@code embeddings[i]} is the concatenation text | image | audio (zeros where missing) and

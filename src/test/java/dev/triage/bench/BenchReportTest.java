@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -141,5 +142,21 @@ class BenchReportTest {
         String table = report(List.of(row("limit", 500), row("triage", 400), latency)).table();
         assertThat(table).contains("limit", "500.0", "triage", "400.0", "Triage / Limit = 0.80", "latency-80",
                 "80.0", "partial-post delay", "6150 ms");
+    }
+
+    @Test
+    void aLatencyRowSaysWhereItsTimeWentPartByPart() {
+        Map<String, Stats> metrics = new LinkedHashMap<>(Map.of("p50_ms", Stats.of(150)));
+        metrics.put("to_ingest_p50_ms", Stats.of(5, 7, 9));
+        metrics.put("to_ingest_p99_ms", Stats.of(30));
+        metrics.put("in_pipeline_p50_ms", Stats.of(80));
+        metrics.put("in_pipeline_p99_ms", Stats.of(190));
+        metrics.put("to_visible_p50_ms", Stats.of(60));
+        metrics.put("to_visible_p99_ms", Stats.of(120));
+        BenchRow latency = new BenchRow("latency-50", "live posts", metrics, Map.of("rate_posts_per_s", 50.0), null);
+
+        assertThat(report(List.of(row("triage", 100), latency)).table()).contains("latency-50: where the time went,"
+                + " p50 / p99 ms (median of runs): to ingest 7 / 30, in pipeline 80 / 190, to visible 60 / 120");
+        assertThat(BenchReport.latencyParts(row("triage", 100))).isEmpty();
     }
 }

@@ -2,7 +2,10 @@ package dev.triage.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
+import dev.triage.inference.Tensors;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -85,5 +88,59 @@ class BatchedModuleTest {
         assertThat(out).hasNumberOfRows(2);
         assertThat(out[0]).hasSize(TestBundles.reference().labels().size());
         assertThat(fusion.name()).isEqualTo("fusion_head");
+    }
+
+    @Test
+    void rowsGivenAsLittleEndianBytesScoreAsTheSameRowsGivenAsArrays() {
+        long[] ids = new long[48];
+        for (int i = 0; i < 10; i++) {
+            ids[i] = 7 + 13L * i;
+        }
+        float[] embedding = new float[384];
+        for (int i = 0; i < embedding.length; i++) {
+            embedding[i] = (float) Math.sin(i);
+        }
+        float[] mask = {1, 0, 1};
+
+        assertThat(text.run(List.of(Tensors.longsLE(ids)))).isDeepEqualTo(text.run(List.of(ids)));
+        assertThat(fusion.run(List.of(Tensors.floatsLE(embedding)), List.of(Tensors.floatsLE(mask))))
+                .isDeepEqualTo(fusion.run(List.of(embedding), List.of(mask)));
+    }
+
+    @Test
+    void aReusedStagingBufferCarriesNothingFromAnEarlierLargerBatch() {
+        float[][] rows = new float[3][384];
+        for (int r = 0; r < rows.length; r++) {
+            Arrays.fill(rows[r], r + 1);
+        }
+        float[][] masks = {{1, 1, 1}, {1, 0, 0}, {0, 1, 1}};
+        float[][] alone = new float[3][];
+        for (int r = 0; r < 3; r++) {
+            alone[r] = fusion.run(List.of(rows[r]), List.of(masks[r]))[0];
+        }
+
+        float[][] three = fusion.run(List.of(rows[0], rows[1], rows[2]), List.of(masks[0], masks[1], masks[2]));
+        float[][] thenOne = fusion.run(List.of(rows[2]), List.of(masks[2]));
+
+        for (int r = 0; r < 3; r++) {
+            assertThat(three[r]).containsExactly(alone[r], offset(1e-5f));
+        }
+        assertThat(thenOne[0]).containsExactly(alone[2], offset(1e-5f));
+    }
+
+    @Test
+    void aBytesRowOfTheWrongSizeOrWithIdsOutsideTheVocabularyIsRefused() {
+        assertThatThrownBy(() -> text.run(List.of(ByteBuffer.allocate(47 * 8))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("text_encoder: tokens row 0: expected 48 values, got 47");
+        assertThatThrownBy(() -> text.run(List.of(ByteBuffer.allocate(48 * 8 - 3))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("text_encoder: tokens row 0: expected 48 values, got 381 bytes");
+        long[] ids = new long[48];
+        ids[47] = 8192;
+        assertThatThrownBy(() -> text.run(List.of(new long[48], Tensors.longsLE(ids))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("text_encoder: tokens row 1: id 8192 outside [0, 8192)");
+        assertThat(text.hasOpenPredictor()).as("refused before the predictor is made").isFalse();
     }
 }
