@@ -44,6 +44,7 @@ public final class TriageConfig extends AbstractConfig {
 
     public static final String BATCH_SIZE = "triage.batch.size";
     public static final String BATCH_LINGER_MS = "triage.batch.linger.ms";
+    public static final String FUSION_LINGER_MS = "triage.fusion.linger.ms";
     public static final String INFERENCE_MODE = "triage.inference.mode";
     public static final String INFERENCE_WORKERS = "triage.inference.workers";
     public static final String INFERENCE_MAX_IN_FLIGHT = "triage.inference.max.in.flight";
@@ -109,6 +110,10 @@ public final class TriageConfig extends AbstractConfig {
             .define(BATCH_LINGER_MS, Type.LONG, 20L, between(0, 60_000), HIGH,
                     "Longest wait of a request in the engine's queue: a batch closes when it is full or when its "
                             + "oldest request has waited this long.")
+            .define(FUSION_LINGER_MS, Type.LONG, 2L, between(0, 60_000), MEDIUM,
+                    "The same for the fusion head, whose batches cost microseconds whatever their size: they fill "
+                            + "from the posts a stream thread completes together, and a longer wait would only add "
+                            + "to every post's latency.")
             .define(INFERENCE_MODE, Type.STRING, "batched", in("batched", "direct"), MEDIUM,
                     "'batched': the stream threads hand decoding and inference to the process-wide engine (dynamic "
                             + "batches, off the stream threads). 'direct': each record is decoded and scored alone "
@@ -295,6 +300,10 @@ public final class TriageConfig extends AbstractConfig {
 
     public Duration batchLinger() {
         return Duration.ofMillis(getLong(BATCH_LINGER_MS));
+    }
+
+    public Duration fusionLinger() {
+        return Duration.ofMillis(getLong(FUSION_LINGER_MS));
     }
 
     public dev.triage.encode.DecodeLimits decodeLimits() {

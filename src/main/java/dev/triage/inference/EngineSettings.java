@@ -11,13 +11,14 @@ import java.time.Duration;
  * @param maxDelay longest queue wait of a request before its batch closes ({@code triage.batch.linger.ms}), unless
  *     enough requests for a full batch are being decoded
  * @param maxHold longest a batch waits for those: {@value #HOLD_DELAYS} times {@code maxDelay}
+ * @param fusionDelay the fusion head's {@code maxDelay} ({@code triage.fusion.linger.ms})
  * @param workers workers per module, each with its own predictor
  * @param decodeThreads threads decoding payloads
  * @param queueCapacity requests a module's queue holds: at least what every stream thread may have in flight
  * @param maxWait longest a caller waits for room in a queue, and a stream thread for its oldest request
  */
-public record EngineSettings(int maxBatch, Duration maxDelay, Duration maxHold, int workers, int decodeThreads, int queueCapacity,
-                             Duration maxWait) {
+public record EngineSettings(int maxBatch, Duration maxDelay, Duration maxHold, Duration fusionDelay, int workers,
+                             int decodeThreads, int queueCapacity, Duration maxWait) {
 
     static final int HOLD_DELAYS = 5;
 
@@ -39,8 +40,7 @@ public record EngineSettings(int maxBatch, Duration maxDelay, Duration maxHold, 
         int capacity = (int) Math.min(Integer.MAX_VALUE / 2,
                 Math.max(4L * config.batchSize(), (long) streamThreads * inFlight + config.batchSize()));
         return new EngineSettings(config.batchSize(), config.batchLinger(), config.batchLinger().multipliedBy(HOLD_DELAYS),
-                workers, decode, capacity,
-                waitBudget(config));
+                config.fusionLinger(), workers, decode, capacity, waitBudget(config));
     }
 
     /**

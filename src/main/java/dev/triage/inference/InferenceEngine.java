@@ -83,14 +83,16 @@ public final class InferenceEngine implements Inference.Source, AutoCloseable {
             this.hash = model.contentHash();
             for (Modality m : Modality.values()) {
                 ByteBuffer probe = ModuleCalls.probeInput(model, m);
-                encoders.put(m, batcher(m.name().toLowerCase(java.util.Locale.ROOT) + "-encoder",
+                encoders.put(m, batcher(m.name().toLowerCase(java.util.Locale.ROOT) + "-encoder", settings.maxDelay(),
                         (session, batch) -> ModuleCalls.encode(session, m, batch), probe, decoding.get(m)::get));
             }
-            this.fusion = batcher("fusion-head", ModuleCalls::fuse, ModuleCalls.probePost(model), () -> 0);
+            this.fusion = batcher("fusion-head", settings.fusionDelay(), ModuleCalls::fuse,
+                    ModuleCalls.probePost(model), () -> 0);
         }
 
-        private <I> DynamicBatcher<I> batcher(String name, SessionCall<I> call, I probe, IntSupplier incoming) {
-            return new DynamicBatcher<>(name, settings.maxBatch(), settings.maxDelay(), settings.maxHold(), incoming,
+        private <I> DynamicBatcher<I> batcher(String name, Duration maxDelay, SessionCall<I> call, I probe,
+                                              IntSupplier incoming) {
+            return new DynamicBatcher<>(name, settings.maxBatch(), maxDelay, settings.maxHold(), incoming,
                     settings.queueCapacity(), settings.workers(),
                     () -> new SessionWorker<>(model.openSession(), call, probe), outstanding, metrics);
         }

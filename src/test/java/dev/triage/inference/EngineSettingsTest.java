@@ -17,6 +17,8 @@ class EngineSettingsTest {
         assertThat(s.decodeThreads()).isEqualTo(12);
         assertThat(s.maxBatch()).isEqualTo(32);
         assertThat(s.maxDelay()).isEqualTo(Duration.ofMillis(20));
+        assertThat(s.fusionDelay()).as("the fusion head's batches fill from posts completed together")
+                .isEqualTo(Duration.ofMillis(2));
         assertThat(s.queueCapacity()).as("room for every stream thread's in-flight records")
                 .isGreaterThanOrEqualTo(4 * 256);
     }
@@ -42,5 +44,13 @@ class EngineSettingsTest {
                 TriageConfig.DECODE_THREADS, "5", TriageConfig.INFERENCE_MAX_IN_FLIGHT, "10")), true, 2);
         assertThat(s.workers()).isEqualTo(3);
         assertThat(s.decodeThreads()).isEqualTo(5);
+    }
+
+    @Test
+    void theFusionHeadHasALingerOfItsOwn() {
+        EngineSettings s = EngineSettings.of(TriageConfig.of(Map.of(TriageConfig.BATCH_LINGER_MS, "50",
+                TriageConfig.FUSION_LINGER_MS, "7")), false, 2);
+        assertThat(s.maxDelay()).isEqualTo(Duration.ofMillis(50));
+        assertThat(s.fusionDelay()).isEqualTo(Duration.ofMillis(7));
     }
 }

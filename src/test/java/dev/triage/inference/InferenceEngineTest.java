@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The engine on the real reference bundle: shared batches give the model's own outputs; workers own predictors. */
@@ -54,6 +55,24 @@ class InferenceEngineTest {
             assertThat(model.openSessions()).as("one session per worker of each module that ran").isEqualTo(2);
             engine.close();
             assertThat(model.openSessions()).as("closed with their workers").isZero();
+        }
+    }
+
+    @Test
+    void aPostIsFusedAfterTheFusionHeadsLingerNotTheEncoders() throws Exception {
+        TriageConfig config = TriageConfig.of(Map.of(TriageConfig.MODEL_DIR, "models/reference",
+                TriageConfig.MODEL_DEVICE, "cpu", TriageConfig.BATCH_LINGER_MS, "60000",
+                TriageConfig.FUSION_LINGER_MS, "0", TriageConfig.INFERENCE_WORKERS, "1"));
+        try (BundleModelService model = BundleModelService.load(config)) {
+            InferenceEngine engine = InferenceEngine.start(model, EngineSettings.of(config, model.onGpu(), 2));
+            try {
+                int width = model.width(Modality.TEXT) + model.width(Modality.IMAGE) + model.width(Modality.AUDIO);
+                Inferred fused = engine.open().fuse(new float[width], new float[] {0, 0, 0})
+                        .get(30, TimeUnit.SECONDS);
+                assertThat(fused.batchSize()).isEqualTo(1);
+            } finally {
+                engine.close();
+            }
         }
     }
 
