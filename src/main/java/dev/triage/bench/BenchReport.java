@@ -263,6 +263,12 @@ public record BenchReport(String date, Map<String, Object> machine, Map<String, 
                         part.replace('_', ' '), p50.median(), p99.median()));
             }
         }
+        Stats commitAvg = r.metrics().get("commit_avg_ms");
+        Stats commitMax = r.metrics().get("commit_max_ms");
+        if (parts.length() > 0 && commitAvg != null && commitMax != null) {
+            parts.append(String.format(Locale.ROOT, "; stream threads' commits avg %.0f, max %.0f",
+                    commitAvg.median(), commitMax.median()));
+        }
         return parts.length() == 0 ? "" : r.name() + ": where the time went, p50 / p99 ms (median of runs): "
                 + parts + "\n";
     }

@@ -419,6 +419,10 @@ public final class BenchRun {
                     BenchRun.add(parts, LATENCY_PARTS.get(i) + "_p" + p + "_ms", Stats.percentile(sorted.get(i), p));
                 }
             }
+            if (!Double.isNaN(l.commitAvgMs())) {
+                BenchRun.add(parts, "commit_avg_ms", l.commitAvgMs());
+                BenchRun.add(parts, "commit_max_ms", l.commitMaxMs());
+            }
             for (long d : l.partialMs()) {
                 partial.add((double) d);
             }
@@ -458,8 +462,9 @@ public final class BenchRun {
                     all.subList(0, warmUp), all.subList(warmUp, all.size()), partial, rate);
             samples.add(l);
             out.printf(Locale.ROOT, "  %s run %d/%d at %.1f posts/s: p50 %.0f ms, p99 %.0f ms, max %.0f ms"
-                            + " (p50/p99 ms: %s)%s%n", name, r, options.runs(), rate, samples.p50.get(r - 1),
-                    samples.p99.get(r - 1), samples.max.get(r - 1), samples.lastParts(), l.partialMs().length == 0 ? ""
+                            + " (p50/p99 ms: %s; commits avg %.0f, max %.0f ms)%s%n", name, r, options.runs(), rate,
+                    samples.p50.get(r - 1), samples.p99.get(r - 1), samples.max.get(r - 1), samples.lastParts(),
+                    l.commitAvgMs(), l.commitMaxMs(), l.partialMs().length == 0 ? ""
                             : ", partial posts " + java.util.Arrays.toString(l.partialMs()) + " ms");
         }
         return samples;

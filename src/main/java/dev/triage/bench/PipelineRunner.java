@@ -62,9 +62,12 @@ final class PipelineRunner {
 
     /**
      * One latency run: the latencies of complete posts (ascending), the delays of partial posts, the rate the sender
-     * achieved, and the complete posts' latencies in three parts (each ascending on its own).
+     * achieved, the complete posts' latencies in three parts (each ascending on its own), and the stream threads'
+     * commits (Kafka Streams' {@code commit-latency-avg} averaged over the threads, {@code commit-latency-max} the
+     * largest): a thread forwards nothing while it commits.
      */
-    record Latency(long[] completeMs, long[] partialMs, double achievedRate, Parts parts) {}
+    record Latency(long[] completeMs, long[] partialMs, double achievedRate, Parts parts, double commitAvgMs,
+                   double commitMaxMs) {}
 
     /**
      * Where a complete post's latency went: from its last event handed to the producer to the pipeline taking in its
@@ -178,8 +181,23 @@ final class PipelineRunner {
             }
             check(runId, collector);
             return new Latency(delays(complete, sentAt, collector), delays(partial, sentAt, collector), achieved,
-                    Parts.of(complete, sentAt, collector));
+                    Parts.of(complete, sentAt, collector), threadMetric(app, "commit-latency-avg", false),
+                    threadMetric(app, "commit-latency-max", true));
         });
+    }
+
+    /** A stream-thread metric over the app's threads: the largest, or the mean; NaN where none has a value. */
+    private static double threadMetric(TriageApplication app, String name, boolean largest) {
+        double[] values = app.streams().metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals("stream-thread-metrics") && e.getKey().name().equals(name))
+                .map(e -> e.getValue().metricValue())
+                .filter(v -> v instanceof Double d && !d.isNaN())
+                .mapToDouble(v -> (Double) v)
+                .toArray();
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        return largest ? Arrays.stream(values).max().orElseThrow() : Arrays.stream(values).average().orElseThrow();
     }
 
     /** {@code partial} posts placed evenly among the first half of {@code complete}. */

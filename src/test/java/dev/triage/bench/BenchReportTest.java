@@ -153,10 +153,13 @@ class BenchReportTest {
         metrics.put("in_pipeline_p99_ms", Stats.of(190));
         metrics.put("to_visible_p50_ms", Stats.of(60));
         metrics.put("to_visible_p99_ms", Stats.of(120));
+        metrics.put("commit_avg_ms", Stats.of(25, 30, 40));
+        metrics.put("commit_max_ms", Stats.of(300));
         BenchRow latency = new BenchRow("latency-50", "live posts", metrics, Map.of("rate_posts_per_s", 50.0), null);
 
         assertThat(report(List.of(row("triage", 100), latency)).table()).contains("latency-50: where the time went,"
-                + " p50 / p99 ms (median of runs): to ingest 7 / 30, in pipeline 80 / 190, to visible 60 / 120");
+                + " p50 / p99 ms (median of runs): to ingest 7 / 30, in pipeline 80 / 190, to visible 60 / 120;"
+                + " stream threads' commits avg 30, max 300");
         assertThat(BenchReport.latencyParts(row("triage", 100))).isEmpty();
     }
 }
