@@ -256,8 +256,8 @@ public record BenchReport(String date, Map<String, Object> machine, Map<String, 
     static String latencyParts(BenchRow r) {
         StringBuilder parts = new StringBuilder();
         for (String part : BenchRun.LATENCY_PARTS) {
-            Stats p50 = r.metrics().get(part + "_p50_ms");
-            Stats p99 = r.metrics().get(part + "_p99_ms");
+            Stats p50 = r.metrics().get(BenchRun.partMetric(part, 50));
+            Stats p99 = r.metrics().get(BenchRun.partMetric(part, 99));
             if (p50 != null && p99 != null) {
                 parts.append(String.format(Locale.ROOT, "%s%s %.0f / %.0f", parts.length() == 0 ? "" : ", ",
                         part.replace('_', ' '), p50.median(), p99.median()));

@@ -371,6 +371,11 @@ public final class BenchRun {
      */
     static final List<String> LATENCY_PARTS = List.of("to_ingest", "in_pipeline", "to_visible");
 
+    /** The metric name of a latency part's percentile: {@code to_ingest_p50_ms}. */
+    static String partMetric(String part, int percentile) {
+        return part + "_p" + percentile + "_ms";
+    }
+
     private BenchRow latencyRow(double share, Double maxRate) {
         String name = String.format(Locale.ROOT, "latency-%.0f", share * 100);
         String measures = String.format(Locale.ROOT, "live posts at %.0f%% of the triage rate: last event"
@@ -416,7 +421,7 @@ public final class BenchRun {
             List<long[]> sorted = List.of(l.parts().toIngestMs(), l.parts().inPipelineMs(), l.parts().toVisibleMs());
             for (int i = 0; i < LATENCY_PARTS.size(); i++) {
                 for (int p : new int[] {50, 99}) {
-                    BenchRun.add(parts, LATENCY_PARTS.get(i) + "_p" + p + "_ms", Stats.percentile(sorted.get(i), p));
+                    BenchRun.add(parts, partMetric(LATENCY_PARTS.get(i), p), Stats.percentile(sorted.get(i), p));
                 }
             }
             if (!Double.isNaN(l.commitAvgMs())) {
@@ -433,8 +438,8 @@ public final class BenchRun {
         String lastParts() {
             StringBuilder out = new StringBuilder();
             for (String part : LATENCY_PARTS) {
-                List<Double> p50s = parts.get(part + "_p50_ms");
-                List<Double> p99s = parts.get(part + "_p99_ms");
+                List<Double> p50s = parts.get(partMetric(part, 50));
+                List<Double> p99s = parts.get(partMetric(part, 99));
                 out.append(String.format(Locale.ROOT, "%s%s %.0f/%.0f", out.length() == 0 ? "" : ", ",
                         part.replace('_', ' '), p50s.get(p50s.size() - 1), p99s.get(p99s.size() - 1)));
             }

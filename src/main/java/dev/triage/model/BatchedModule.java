@@ -77,7 +77,7 @@ public final class BatchedModule implements AutoCloseable {
             Object row = rows.get(r);
             int actual;
             if (row instanceof ByteBuffer bytes) {
-                int width = ids ? Long.BYTES : Float.BYTES;
+                int width = valueBytes(input);
                 if (bytes.remaining() % width != 0) {
                     throw refused(input, r, "expected " + length + " values, got " + bytes.remaining() + " bytes");
                 }
@@ -110,7 +110,7 @@ public final class BatchedModule implements AutoCloseable {
 
     /** The checked rows of argument {@code a} written one after another into its staging buffer, ready to read. */
     private ByteBuffer stage(int a, TorchModule.Input input, List<?> rows) {
-        int rowBytes = Math.toIntExact(input.rowShape().size()) * (input.type() == DataType.INT64 ? 8 : 4);
+        int rowBytes = Math.toIntExact(input.rowShape().size()) * valueBytes(input);
         int bytes = Math.multiplyExact(rows.size(), rowBytes);
         if (staging[a] == null || staging[a].capacity() < bytes) {
             // libtorch reads it in the machine's order, little-endian wherever PyTorch runs: rows given as
@@ -130,6 +130,11 @@ public final class BatchedModule implements AutoCloseable {
             }
         }
         return out.flip();
+    }
+
+    /** Bytes of one value of the argument: an int64 token id or a float32. */
+    private static int valueBytes(TorchModule.Input input) {
+        return input.type() == DataType.INT64 ? Long.BYTES : Float.BYTES;
     }
 
     private IllegalArgumentException refused(TorchModule.Input input, int row, String problem) {
