@@ -56,6 +56,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private static final String ACCEPT = "application/vnd.schemaregistry.v1+json,"
             + " application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The least time left in a call's budget worth an attempt. */
+    private static final long MIN_ATTEMPT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** One registry URL: where to send requests and the Authorization header to send there, if any. */
     private record Endpoint(String url, String authorization) {}
@@ -308,12 +310,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             int first = preferred.get();
             for (int i = 0; i < n; i++) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break rounds;
+                if (left < MIN_ATTEMPT_NANOS) {
+                    break rounds; // e.g. the part of a millisecond the back-off's sleep leaves: no time to answer
                 }
                 int index = (first + i) % n;
                 Endpoint endpoint = endpoints.get(index);
-                Duration timeout = Duration.ofNanos(Math.max(1_000_000, Math.min(requestTimeoutNanos, left)));
+                Duration timeout = Duration.ofNanos(Math.min(requestTimeoutNanos, left));
                 attempts++;
                 CompletableFuture<HttpResponse<String>> pending = http.sendAsync(
                         request(endpoint, method, path, payload, timeout),
