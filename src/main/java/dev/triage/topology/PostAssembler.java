@@ -47,6 +47,7 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     static final String IDLE_CLOSED = "idle-closed";
     /** Where the stream time is kept in the timers store; sorts after every timer key, which start with digits. */
     static final String STREAM_TIME_KEY = "~stream-time";
+    private static final int TIME_DIGITS = 19;
 
     private final String postsStoreName;
     private final String timersStoreName;
@@ -62,6 +63,12 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     private java.util.concurrent.atomic.AtomicLong heldPosts;
     private long observedTime;
     private long lastRecordWallMs;
+    /**
+     * No timer is due before this time (a lower bound: every scheduled timer lowers it), so most records skip the
+     * timers' range scan, which on a cached store merges two sorted iterators and costs as much as the rest of the
+     * join. Unknown (so the first call scans) until the first scan.
+     */
+    private long nextDue = Long.MIN_VALUE;
 
     PostAssembler(String postsStoreName, String timersStoreName, Duration window, Duration grace, Duration idleClose,
                   LongSupplier clusterLastUnreachableMs, TriageMeters meters) {
@@ -197,7 +204,7 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
      * {@code forget} (event time has really passed, as opposed to the wall clock standing in for it).
      */
     private void closeDue(long time, String reason, boolean forget) {
-        if (time < 0) {
+        if (time < 0 || time < nextDue) {
             return;
         }
         List<KeyValue<String, String>> due = new ArrayList<>();
@@ -219,11 +226,21 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
                 posts.delete(post.getCorrelationId());
             }
         }
+        nextDue = earliestTimer();
+    }
+
+    private long earliestTimer() {
+        try (KeyValueIterator<String, String> it = timers.range(timerKey(0, ""),
+                timerKey(Long.MAX_VALUE, "\uffff"))) {
+            return it.hasNext() ? timerTime(it.peekNextKey()) : Long.MAX_VALUE;
+        }
     }
 
     private void save(PostState post) {
         posts.put(post.getCorrelationId(), post);
-        timers.put(timerKey(timerTime(post), post.getCorrelationId()), post.getCorrelationId());
+        long due = timerTime(post);
+        timers.put(timerKey(due, post.getCorrelationId()), post.getCorrelationId());
+        nextDue = Math.min(nextDue, due);
     }
 
     private void unschedule(PostState post) {
@@ -236,8 +253,16 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
         return post.getClosed() ? close + windowMs : close;
     }
 
-    private static String timerKey(long time, String id) {
-        return String.format("%019d|%s", Math.max(0, time), id);
+    /** {@code time} zero-padded to 19 digits, so keys sort by time, then {@code |id}. */
+    static String timerKey(long time, String id) {
+        String digits = Long.toString(Math.max(0, time));
+        StringBuilder key = new StringBuilder(TIME_DIGITS + 1 + id.length());
+        key.append("0".repeat(TIME_DIGITS - digits.length())).append(digits).append('|').append(id);
+        return key.toString();
+    }
+
+    static long timerTime(String timerKey) {
+        return Long.parseLong(timerKey, 0, TIME_DIGITS, 10);
     }
 
     static Set<Modality> present(PostState post) {

@@ -128,6 +128,16 @@ class PostAssemblerTest {
                 Duration.ofSeconds(1), Duration.ofMillis(500), () -> Long.MIN_VALUE, TriageMeters.inMemory());
     }
 
+    @Test
+    void timerKeysSortByTimeAndGiveTheirTimeBack() {
+        List<Long> times = List.of(0L, 9L, 10L, 999L, T, T + 1, Long.MAX_VALUE);
+        List<String> keys = times.stream().map(t -> PostAssembler.timerKey(t, "post")).toList();
+        assertThat(keys).isSorted().allSatisfy(k -> assertThat(k).hasSize(19 + "|post".length()));
+        assertThat(keys.stream().map(PostAssembler::timerTime).toList()).isEqualTo(times);
+        assertThat(PostAssembler.timerKey(-5, "p")).isEqualTo(PostAssembler.timerKey(0, "p"));
+        assertThat(PostAssembler.timerKey(T, "\uffff")).isLessThan(PostAssembler.STREAM_TIME_KEY);
+    }
+
     private static MockProcessorContext<String, Result<PostState>> context(KeyValueStore<String, PostState> posts,
                                                                          KeyValueStore<String, String> timers) {
         MockProcessorContext<String, Result<PostState>> context = new MockProcessorContext<>();
