@@ -129,7 +129,7 @@ public final class TriageConfig extends AbstractConfig {
                             + "exactly-once) or max.poll.interval.ms, then fails as a system fault.")
             .define(DECODE_THREADS, Type.INT, 0, between(0, 256), MEDIUM,
                     "Threads that decode and preprocess payloads (images, audio, text) for the engine. 0 = "
-                            + "automatic: max(1, cores - num.stream.threads).")
+                            + "automatic: one per core.")
             .define(JOIN_WINDOW_MS, Type.LONG, 5_000L, between(1, 86_400_000), HIGH,
                     "A post's events must have event times within this distance of its first event.")
             .define(JOIN_GRACE_MS, Type.LONG, 1_000L, between(0, 86_400_000), HIGH,

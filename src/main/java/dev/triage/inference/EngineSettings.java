@@ -35,7 +35,9 @@ public record EngineSettings(int maxBatch, Duration maxDelay, Duration maxHold, 
         int configuredWorkers = config.getInt(TriageConfig.INFERENCE_WORKERS);
         int workers = configuredWorkers > 0 ? configuredWorkers : gpu ? 1 : cores;
         int configuredDecode = config.getInt(TriageConfig.DECODE_THREADS);
-        int decode = configuredDecode > 0 ? configuredDecode : Math.max(1, cores - streamThreads);
+        // One per core, as each module has: under the kernel's fair scheduler a stage gets CPU in proportion to its
+        // runnable threads, and a lone decoding thread among the modules' workers starved the whole engine.
+        int decode = configuredDecode > 0 ? configuredDecode : Math.max(1, cores);
         int inFlight = config.getInt(TriageConfig.INFERENCE_MAX_IN_FLIGHT);
         int capacity = (int) Math.min(Integer.MAX_VALUE / 2,
                 Math.max(4L * config.batchSize(), (long) streamThreads * inFlight + config.batchSize()));

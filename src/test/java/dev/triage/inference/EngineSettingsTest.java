@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 class EngineSettingsTest {
 
     @Test
-    void onACpuEachModuleGetsAWorkerPerCoreAndDecodingWhatTheStreamThreadsLeave() {
+    void onACpuEachModuleAndDecodingGetAThreadPerCore() {
         EngineSettings s = EngineSettings.of(TriageConfig.of(Map.of("num.stream.threads", "4")), false, 16);
         assertThat(s.workers()).as("single-threaded predictors: a large model may use every core").isEqualTo(16);
-        assertThat(s.decodeThreads()).isEqualTo(12);
+        assertThat(s.decodeThreads()).as("decoding competes with the modules' workers for the cores").isEqualTo(16);
         assertThat(s.maxBatch()).isEqualTo(32);
         assertThat(s.maxDelay()).isEqualTo(Duration.ofMillis(20));
         assertThat(s.fusionDelay()).as("the fusion head's batches fill from posts completed together")
@@ -35,6 +35,7 @@ class EngineSettingsTest {
         EngineSettings s = EngineSettings.of(TriageConfig.of(Map.of("num.stream.threads", "4",
                 TriageConfig.MODEL_DEVICE, "gpu:1", TriageConfig.BATCH_SIZE, "256")), true, 16);
         assertThat(s.workers()).as("the weights live once on the device; one worker per module feeds it").isEqualTo(1);
+        assertThat(s.decodeThreads()).as("decoding stays on the CPU, on every core").isEqualTo(16);
         assertThat(s.maxBatch()).isEqualTo(256);
     }
 
