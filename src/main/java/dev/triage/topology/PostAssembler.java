@@ -65,8 +65,9 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     private long lastRecordWallMs;
     /**
      * No timer is due before this time (a lower bound: every scheduled timer lowers it), so most records skip the
-     * timers' range scan, which on a cached store merges two sorted iterators and costs as much as the rest of the
-     * join. Unknown (so the first call scans) until the first scan.
+     * timers' range scan, which on a cached store merges two sorted iterators (with the keys' formatting, 43 % of the
+     * join's stream-thread time in a profile when every record scanned). Unknown (so the first call scans) until the
+     * first scan.
      */
     private long nextDue = Long.MIN_VALUE;
 
@@ -89,6 +90,7 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
         this.lastRecordWallMs = context.currentSystemTimeMs();
         String stored = timers.get(STREAM_TIME_KEY);
         this.observedTime = stored == null ? Long.MIN_VALUE : Long.parseLong(stored);
+        this.nextDue = Long.MIN_VALUE; // a revived task (init again on this instance) has its stores restored
         this.heldPosts = meters.joinPosts(context.taskId().toString());
         heldPosts.set(posts.approximateNumEntries());
         context.schedule(Punctuators.interval(idleClose), PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
