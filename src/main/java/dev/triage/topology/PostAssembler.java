@@ -66,10 +66,10 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     /**
      * No timer is due before this time (a lower bound: every scheduled timer lowers it), so most records skip the
      * timers' range scan, which on a cached store merges two sorted iterators (with the keys' formatting, 43 % of the
-     * join's stream-thread time in a profile when every record scanned). Unknown (so the first call scans) until the
-     * first scan.
+     * join's stream-thread time in a profile when every record scanned). Set by each scan to the earliest timer it
+     * leaves; unknown (so the first call scans) after {@link #init}.
      */
-    private long nextDue = Long.MIN_VALUE;
+    private long nextDue;
 
     PostAssembler(String postsStoreName, String timersStoreName, Duration window, Duration grace, Duration idleClose,
                   LongSupplier clusterLastUnreachableMs, TriageMeters meters) {
@@ -210,8 +210,17 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
             return;
         }
         List<KeyValue<String, String>> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = timers.range(timerKey(0, ""), timerKey(time, "\uffff"))) {
-            it.forEachRemaining(due::add);
+        nextDue = Long.MAX_VALUE;
+        try (KeyValueIterator<String, String> it = timers.range(timerKey(0, ""),
+                timerKey(Long.MAX_VALUE, "\uffff"))) {
+            while (it.hasNext()) {
+                KeyValue<String, String> timer = it.next();
+                if (timerTime(timer.key) > time) {
+                    nextDue = timerTime(timer.key);
+                    break;
+                }
+                due.add(timer);
+            }
         }
         for (KeyValue<String, String> timer : due) {
             PostState post = posts.get(timer.value);
@@ -226,15 +235,9 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
             } else if (forget) {
                 timers.delete(timer.key);
                 posts.delete(post.getCorrelationId());
+            } else {
+                nextDue = Math.min(nextDue, timerTime(timer.key)); // kept until event time passes it
             }
-        }
-        nextDue = earliestTimer();
-    }
-
-    private long earliestTimer() {
-        try (KeyValueIterator<String, String> it = timers.range(timerKey(0, ""),
-                timerKey(Long.MAX_VALUE, "\uffff"))) {
-            return it.hasNext() ? timerTime(it.peekNextKey()) : Long.MAX_VALUE;
         }
     }
 
