@@ -262,7 +262,7 @@ class TriageTopologyTest {
 
     @Test
     void postsAreFusedInMicroBatches() {
-        fixture(Map.of("triage.batch.size", "8", "triage.batch.linger.ms", "1000"));
+        fixture(Map.of("triage.batch.size", "8", "triage.batch.linger.ms", "1000", "triage.fusion.linger.ms", "1000"));
         for (int i = 0; i < 16; i++) {
             String id = "p" + i;
             f.text.pipeInput(id, TestEvents.text(id, T + i, List.of(TEXT)));
