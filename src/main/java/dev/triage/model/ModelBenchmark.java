@@ -3,30 +3,33 @@ package dev.triage.model;
 import dev.triage.fuse.FusionPredictor;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Throughput of the four modules of a bundle on one thread, at batch sizes 1, 8, 32 and 64, with synthetic inputs
- * of the contracts' shapes. Each measurement warms up first, then runs for a fixed time.
+ * Throughput of the four modules of a bundle on one thread, by batch size (1, 8, 32 and 64 unless told), with
+ * synthetic inputs of the contracts' shapes. Each measurement warms up first, then runs for a fixed time.
  *
- * <pre>java -cp target/triage.jar dev.triage.model.ModelBenchmark [bundleDir] [secondsPerCase] [device] [threads]</pre>
- * Defaults: models/reference, 3 s, cpu, 1 intra-op thread. A case is one module at one batch size, so a run takes
- * about 16 x (secondsPerCase + its warm-up) plus loading; {@code --help} prints the usage.
+ * <pre>java -cp target/triage.jar dev.triage.model.ModelBenchmark [bundleDir] [secondsPerCase] [device] [threads]
+ *     [batchSizes]</pre>
+ * Defaults: models/reference, 3 s, cpu, 1 intra-op thread, 1,8,32,64. A case is one module at one batch size, so a
+ * run takes about 4 x batch sizes x (secondsPerCase + its warm-up) plus loading; {@code --help} prints the usage.
  */
 public final class ModelBenchmark {
 
-    private static final int[] BATCH_SIZES = {1, 8, 32, 64};
+    private static final String DEFAULT_BATCH_SIZES = "1,8,32,64";
 
     private ModelBenchmark() {}
 
     private static final String USAGE = """
-            usage: ModelBenchmark [bundleDir] [secondsPerCase] [device] [threads]
+            usage: ModelBenchmark [bundleDir] [secondsPerCase] [device] [threads] [batchSizes]
               bundleDir       the bundle to measure (default models/reference)
               secondsPerCase  seconds each module runs at each batch size, after a warm-up (default 3)
               device          cpu, gpu:N or auto (default cpu)
-              threads         libtorch intra-op threads (default 1)""";
+              threads         libtorch intra-op threads (default 1)
+              batchSizes      comma-separated (default 1,8,32,64)""";
 
     /** Runs the benchmark and prints one line per module and batch size. */
     public static void main(String[] args) {
@@ -34,16 +37,18 @@ public final class ModelBenchmark {
             System.out.println(USAGE);
             return;
         }
-        if (args.length > 4 || (args.length > 0 && args[0].startsWith("-"))) {
+        if (args.length > 5 || (args.length > 0 && args[0].startsWith("-"))) {
             System.err.println(USAGE);
             System.exit(2);
         }
         Path dir = Path.of(args.length > 0 ? args[0] : "models/reference");
         double seconds;
         int threads;
+        int[] batchSizes;
         try {
             seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3.0;
             threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+            batchSizes = batchSizes(args.length > 4 ? args[4] : DEFAULT_BATCH_SIZES);
         } catch (NumberFormatException e) {
             System.err.println(e.getMessage() + "\n" + USAGE);
             System.exit(2);
@@ -60,7 +65,7 @@ public final class ModelBenchmark {
                     m.name(), m.version(), bundle.device(), threads, seconds);
             System.out.printf(Locale.ROOT, "%-8s %6s %12s %12s%n", "module", "batch", "items/s", "ms/batch");
             SplittableRandom random = new SplittableRandom(7);
-            for (int batch : BATCH_SIZES) {
+            for (int batch : batchSizes) {
                 List<long[]> tokens = new ArrayList<>();
                 List<float[]> pixels = new ArrayList<>();
                 List<float[]> waves = new ArrayList<>();
@@ -81,6 +86,15 @@ public final class ModelBenchmark {
                 measure("fusion", batch, seconds, () -> fusion.score(emb, mask));
             }
         }
+    }
+
+    /** {@code "1,8,32"} as sizes; a size below 1 is a {@link NumberFormatException} like any unreadable one. */
+    static int[] batchSizes(String list) {
+        int[] sizes = Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        if (Arrays.stream(sizes).anyMatch(b -> b < 1)) {
+            throw new NumberFormatException("batch sizes must be at least 1: " + list);
+        }
+        return sizes;
     }
 
     private static void measure(String module, int batch, double seconds, Runnable run) {
