@@ -86,8 +86,9 @@ public final class TriageApplication implements AutoCloseable {
         }
         this.modelWatcher = watchModel(config, model, engine, metrics.meters(), policy);
         this.engineReport = engine == null ? null : reportEvery(ENGINE_REPORT_PERIOD, engine);
+        StreamClients clients = new StreamClients();
         this.streams = new KafkaStreams(TriageTopology.build(config, topics, model, inference, policy, clusterWatch,
-                metrics.meters()), props);
+                clients, metrics.meters()), props, clients);
         metrics.watch(streams);
         StaticMembership.recordProducers(props, streams);
         RestartBudget restarts = new RestartBudget(config.getInt(TriageConfig.RESTARTS_MAX),

@@ -11,10 +11,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Triage's own settings, all under {@code triage.}; validated at start with Kafka's {@link ConfigDef}, so a bad value
@@ -59,6 +61,8 @@ public final class TriageConfig extends AbstractConfig {
     public static final String LIMIT_IMAGE_PIXELS = "triage.image.max.pixels";
     public static final String LIMIT_AUDIO_BYTES = "triage.audio.max.bytes";
     public static final String LIMIT_AUDIO_SECONDS = "triage.audio.max.seconds";
+
+    public static final String COMMIT_LIVE_INTERVAL_MS = "triage.commit.live.interval.ms";
 
     public static final String INSTANCE_ID = "triage.instance.id";
     public static final String DEAD_LETTER_MAX_BYTES = "triage.dead.letter.max.bytes";
@@ -138,6 +142,12 @@ public final class TriageConfig extends AbstractConfig {
                     "After this long without records, the join closes open posts as if the wall clock were "
                             + "its stream time, so a partial post on a quiet partition is still scored about window + "
                             + "grace after its last event.")
+            .define(COMMIT_LIVE_INTERVAL_MS, Type.LONG, 100L, between(0, 3_600_000), MEDIUM,
+                    "While a stream thread is live (its consumer at most one poll, max.poll.records, behind the end "
+                            + "of its partitions), it commits this soon after writing a prediction or a dead letter, "
+                            + "which readers see only once committed; while it works through a backlog it commits "
+                            + "every commit.interval.ms (Triage's default 1000), since each commit costs the same "
+                            + "whatever it holds. 0: every commit.interval.ms only.")
             .define(LIMIT_TEXT_CHARS, Type.INT, 65_536, atLeast(1), LOW, "Longest accepted text, in characters.")
             .define(LIMIT_IMAGE_BYTES, Type.INT, 10 * 1024 * 1024, atLeast(1), LOW, "Largest accepted image file.")
             .define(LIMIT_IMAGE_PIXELS, Type.LONG, 40_000_000L, atLeast(1), LOW,
@@ -191,7 +201,9 @@ public final class TriageConfig extends AbstractConfig {
             "bootstrap.servers", "127.0.0.1:9092",
             "schema.registry.url", "http://127.0.0.1:8081",
             "processing.guarantee", "exactly_once_v2",
-            "commit.interval.ms", "100",
+            // The longest a transaction stays open: under a backlog; live outputs are committed sooner
+            // (triage.commit.live.interval.ms).
+            "commit.interval.ms", "1000",
             "max.poll.interval.ms", "300000",
             // The engine's answers are forwarded and windows closed by wall-clock punctuators, which run between
             // polls: a short poll keeps them on time when traffic is light (Kafka's 100 ms adds up per stage).
@@ -296,6 +308,23 @@ public final class TriageConfig extends AbstractConfig {
     /** True when records are scored one at a time on their stream thread (no engine). */
     public boolean directInference() {
         return getString(INFERENCE_MODE).equals("direct");
+    }
+
+    public Duration commitLiveInterval() {
+        return Duration.ofMillis(getLong(COMMIT_LIVE_INTERVAL_MS));
+    }
+
+    /** The most records one poll of a stream thread's main consumer returns (Kafka Streams' default: 1,000). */
+    public long mainConsumerMaxPollRecords() {
+        for (String key : new String[] {StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
+                StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG}) {
+            Object value = all.get(key);
+            if (value != null) {
+                return Long.parseLong(value.toString().trim());
+            }
+        }
+        return 1000;
     }
 
     public Duration batchLinger() {

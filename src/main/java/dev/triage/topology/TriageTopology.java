@@ -23,6 +23,7 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -49,7 +50,7 @@ public final class TriageTopology {
     private TriageTopology() {}
 
     public static Topology build(TriageConfig config, Topics topics, ModelService model, Inference.Source inference) {
-        return build(config, topics, model, inference, Optional.empty(), () -> Long.MIN_VALUE,
+        return build(config, topics, model, inference, Optional.empty(), () -> Long.MIN_VALUE, ConsumerLag.UNKNOWN,
                 TriageMeters.inMemory());
     }
 
@@ -60,11 +61,15 @@ public final class TriageTopology {
      * @param policy the moderation policy whose decisions predictions carry and are routed by; empty for none
      * @param clusterLastUnreachableMs when the cluster was last seen not answering (wall clock, ms): the join's
      *     wall-clock close of partial posts counts silence only from then on
+     * @param lag how far the calling stream thread is behind its input: outputs are committed soon while it is
+     *     live, at commit.interval.ms under a backlog ({@link LiveCommits})
      * @param meters counts predictions, dead letters, late and duplicate events
      */
     public static Topology build(TriageConfig config, Topics topics, ModelService model, Inference.Source inference,
-                                 Optional<Policy> policy, LongSupplier clusterLastUnreachableMs,
+                                 Optional<Policy> policy, LongSupplier clusterLastUnreachableMs, ConsumerLag lag,
                                  TriageMeters meters) {
+        Outputs outputs = new Outputs(topics, meters, config.commitLiveInterval().toMillis(),
+                config.mainConsumerMaxPollRecords(), lag);
         Map<String, Object> serdeConfig = config.passThrough();
         StreamsBuilder builder = new StreamsBuilder();
         // Cached stores write to their changelogs at commit: an entry stored and forwarded, or a timer set and
@@ -92,19 +97,20 @@ public final class TriageTopology {
                 WithLogContext.wrap(() -> new EncodeProcessor(adapters, inference, ENCODE_BUFFER, config)),
                 Named.as(ENCODE), ENCODE_BUFFER);
 
-        KStream<String, Result<PostState>> posts = successes(embeddings, topics, ENCODE, meters).process(
+        KStream<String, Result<PostState>> posts = outputs.successes(embeddings, ENCODE).process(
                 WithLogContext.wrap(() -> new PostAssembler(POSTS, POST_TIMERS, config.joinWindow(),
                         config.joinGrace(), config.joinIdleClose(), clusterLastUnreachableMs, meters)),
                 Named.as(ASSEMBLE), POSTS, POST_TIMERS);
 
         String instanceId = config.instanceId();
-        KStream<String, Result<Prediction>> predictions = successes(posts, topics, ASSEMBLE, meters).process(
+        KStream<String, Result<Prediction>> predictions = outputs.successes(posts, ASSEMBLE).process(
                 WithLogContext.wrap(() -> new FusionProcessor(inference, FUSE_BUFFER, config, instanceId, meters,
                         policy)),
                 Named.as(FUSE), FUSE_BUFFER);
 
-        KStream<String, Prediction> scored = successes(predictions, topics, FUSE, meters)
-                .peek((id, prediction) -> meters.predicted(prediction), Named.as(FUSE + "-count"));
+        KStream<String, Prediction> scored = outputs.successes(predictions, FUSE)
+                .peek((id, prediction) -> meters.predicted(prediction), Named.as(FUSE + "-count"))
+                .processValues(outputs.committedWhenLive(), Named.as(FUSE + "-commit-when-live"));
         scored.to(topics.predictions().name(), topics.predictions().produced());
         if (policy.isPresent()) {
             route(scored, Action.REVIEW, topics.review());
@@ -135,16 +141,24 @@ public final class TriageTopology {
                 .mapValues(raw -> new ModalityEvent(modality, raw), Named.as(name + "-raw"));
     }
 
-    /** Sends a step's failures to the dead-letter topic and returns its successes. */
-    private static <V> KStream<String, V> successes(KStream<String, Result<V>> results, Topics topics, String step,
-                                                    TriageMeters meters) {
-        Map<String, KStream<String, Result<V>>> branches = results.split(Named.as(step + "-"))
-                .branch((key, result) -> result.isSuccess(), Branched.as("ok"))
-                .defaultBranch(Branched.as("failed"));
-        branches.get(step + "-failed")
-                .processValues(() -> new DeadLetterStep<V>(meters), Named.as(step + "-dead-letter"))
-                .to(topics.deadLetters().name(), topics.deadLetters().produced());
-        return branches.get(step + "-ok").mapValues(Result::value, Named.as(step + "-value"));
+    /** What the steps write for readers: dead letters, and commits requested for them while live. */
+    private record Outputs(Topics topics, TriageMeters meters, long liveIntervalMs, long maxLiveLag, ConsumerLag lag) {
+
+        /** Sends a step's failures to the dead-letter topic and returns its successes. */
+        <V> KStream<String, V> successes(KStream<String, Result<V>> results, String step) {
+            Map<String, KStream<String, Result<V>>> branches = results.split(Named.as(step + "-"))
+                    .branch((key, result) -> result.isSuccess(), Branched.as("ok"))
+                    .defaultBranch(Branched.as("failed"));
+            branches.get(step + "-failed")
+                    .processValues(() -> new DeadLetterStep<V>(meters), Named.as(step + "-dead-letter"))
+                    .processValues(committedWhenLive(), Named.as(step + "-dead-letter-commit-when-live"))
+                    .to(topics.deadLetters().name(), topics.deadLetters().produced());
+            return branches.get(step + "-ok").mapValues(Result::value, Named.as(step + "-value"));
+        }
+
+        <V> FixedKeyProcessorSupplier<String, V, V> committedWhenLive() {
+            return () -> new CommitWhenLive<>(liveIntervalMs, maxLiveLag, lag);
+        }
     }
 
     /** For the exception handlers: which stage a processor node belongs to. */

@@ -76,7 +76,7 @@ final class TopologyFixture implements AutoCloseable {
         streamsProps.put(TriageMeters.CONFIG_KEY, meters);
         driver = new TopologyTestDriver(TriageTopology.build(config, this.topics, model, engine,
                 Policies.load(config.getString(TriageConfig.POLICY_FILE), Path.of("target/no-bundle"), model.labels()),
-                clusterLastUnreachableMs, meters), streamsProps, WALL_START);
+                clusterLastUnreachableMs, ConsumerLag.UNKNOWN, meters), streamsProps, WALL_START);
         text = new EventInput<>(input(this.topics.text()), TextEvent::getEventTime);
         image = new EventInput<>(input(this.topics.image()), ImageEvent::getEventTime);
         audio = new EventInput<>(input(this.topics.audio()), AudioEvent::getEventTime);

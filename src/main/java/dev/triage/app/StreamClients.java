@@ -1,0 +1,76 @@
+package dev.triage.app;
+
+import dev.triage.topology.ConsumerLag;
+import java.lang.ref.WeakReference;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaClientSupplier;
+
+/**
+ * Kafka Streams' clients made as Kafka Streams makes them, with each stream thread's main consumer remembered by its
+ * client id ({@code <thread name>-consumer}), so that a stream thread can ask its own consumer how far behind it is.
+ * Only the thread that owns a consumer calls it: a consumer is not thread-safe.
+ */
+final class StreamClients implements KafkaClientSupplier, ConsumerLag {
+    private static final String MAIN_CONSUMER_SUFFIX = "-consumer";
+
+    // Weak: a replaced stream thread's closed consumer is not kept alive by this map.
+    private final Map<String, WeakReference<Consumer<byte[], byte[]>>> mainConsumers = new ConcurrentHashMap<>();
+
+    @Override
+    public Admin getAdmin(Map<String, Object> config) {
+        return Admin.create(config);
+    }
+
+    @Override
+    public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
+        Consumer<byte[], byte[]> consumer = plainConsumer(config);
+        mainConsumers.put(String.valueOf(config.get(ConsumerConfig.CLIENT_ID_CONFIG)), new WeakReference<>(consumer));
+        return consumer;
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> getRestoreConsumer(Map<String, Object> config) {
+        return plainConsumer(config);
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> getGlobalConsumer(Map<String, Object> config) {
+        return plainConsumer(config);
+    }
+
+    private static Consumer<byte[], byte[]> plainConsumer(Map<String, Object> config) {
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The calling stream thread's lag over its assigned partitions; partitions whose lag is not known yet count 0. */
+    @Override
+    public OptionalLong ofCurrentThread() {
+        WeakReference<Consumer<byte[], byte[]>> ref =
+                mainConsumers.get(Thread.currentThread().getName() + MAIN_CONSUMER_SUFFIX);
+        Consumer<byte[], byte[]> consumer = ref == null ? null : ref.get();
+        if (consumer == null) {
+            return OptionalLong.empty();
+        }
+        long total = 0;
+        for (TopicPartition partition : consumer.assignment()) {
+            total += consumer.currentLag(partition).orElse(0);
+        }
+        return OptionalLong.of(total);
+    }
+}
