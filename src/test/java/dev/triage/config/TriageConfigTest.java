@@ -74,4 +74,23 @@ class TriageConfigTest {
             assertThat(table).contains("`" + key + "`");
         }
     }
+
+    @Test
+    void backlogsCommitOnceASecondAndLiveOutputsWithinTheLiveInterval() {
+        TriageConfig defaults = TriageConfig.of(Map.of());
+        assertThat(defaults.all()).containsEntry("commit.interval.ms", "1000");
+        assertThat(defaults.commitLiveInterval().toMillis()).isEqualTo(100);
+        assertThat(TriageConfig.of(Map.of("commit.interval.ms", "100")).all())
+                .as("a user's commit interval wins").containsEntry("commit.interval.ms", "100");
+    }
+
+    @Test
+    void onePollIsTheMainConsumersMaxPollRecordsWhereverItIsSet() {
+        assertThat(TriageConfig.of(Map.of()).mainConsumerMaxPollRecords()).as("Kafka Streams' default").isEqualTo(1000);
+        assertThat(TriageConfig.of(Map.of("max.poll.records", "300")).mainConsumerMaxPollRecords()).isEqualTo(300);
+        assertThat(TriageConfig.of(Map.of("max.poll.records", "300", "consumer.max.poll.records", "200"))
+                .mainConsumerMaxPollRecords()).isEqualTo(200);
+        assertThat(TriageConfig.of(Map.of("consumer.max.poll.records", "200", "main.consumer.max.poll.records", "50"))
+                .mainConsumerMaxPollRecords()).isEqualTo(50);
+    }
 }
