@@ -17,8 +17,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaClientSupplier;
 
 /**
- * Kafka Streams' clients made as Kafka Streams makes them, with each stream thread's main consumer remembered by its
- * client id ({@code <thread name>-consumer}), so that a stream thread can ask its own consumer how far behind it is.
+ * Kafka Streams' clients made as Kafka Streams makes them (its own supplier is an internal class), with each stream
+ * thread's main consumer remembered by its client id ({@code <thread name>-consumer}), so that a stream thread can
+ * ask its own consumer how far behind it is.
  * Only the thread that owns a consumer calls it: a consumer is not thread-safe.
  */
 final class StreamClients implements KafkaClientSupplier, ConsumerLag {

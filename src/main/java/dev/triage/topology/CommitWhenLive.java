@@ -9,19 +9,17 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 /** Passes an output on to its topic and asks for the commit that makes it visible ({@link LiveCommits}). */
 final class CommitWhenLive<V> implements FixedKeyProcessor<String, V, V> {
     private final LiveCommits commits;
-    private final long intervalMs;
     private FixedKeyProcessorContext<String, V> context;
 
     CommitWhenLive(long intervalMs, long maxLag, ConsumerLag lag) {
         this.commits = new LiveCommits(intervalMs, maxLag, lag);
-        this.intervalMs = intervalMs;
     }
 
     @Override
     public void init(FixedKeyProcessorContext<String, V> context) {
         this.context = context;
-        if (intervalMs > 0) {
-            context.schedule(Punctuators.interval(Duration.ofMillis(intervalMs)),
+        if (commits.intervalMs() > 0) {
+            context.schedule(Punctuators.interval(Duration.ofMillis(commits.intervalMs())),
                     PunctuationType.WALL_CLOCK_TIME, now -> commits.punctuate(context));
         }
     }

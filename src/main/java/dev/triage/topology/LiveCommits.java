@@ -33,6 +33,11 @@ final class LiveCommits {
         this.lag = lag;
     }
 
+    /** The shortest time between two requested commits on a thread; 0 when none are requested. */
+    long intervalMs() {
+        return intervalMs;
+    }
+
     /** An output that readers wait for was forwarded. */
     void forwarded(ProcessingContext context) {
         if (intervalMs > 0) {

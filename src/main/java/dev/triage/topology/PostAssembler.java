@@ -215,8 +215,9 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
                 timerKey(Long.MAX_VALUE, "\uffff"))) {
             while (it.hasNext()) {
                 KeyValue<String, String> timer = it.next();
-                if (timerTime(timer.key) > time) {
-                    nextDue = timerTime(timer.key);
+                long at = timerTime(timer.key);
+                if (at > time) {
+                    nextDue = at;
                     break;
                 }
                 due.add(timer);
