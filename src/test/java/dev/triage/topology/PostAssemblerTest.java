@@ -91,7 +91,7 @@ class PostAssemblerTest {
     }
 
     @Test
-    void aRestoredTaskKeepsItsStreamTime() {
+    void aRestoredTaskKeepsItsStreamTimeAndTimers() {
         KeyValueStore<String, PostState> posts = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(TriageTopology.POSTS), Serdes.String(), Topics.valueSerde(PostState.class,
                         Map.of("schema.registry.url", "mock://post-assembler-test"))).withLoggingDisabled().build();
@@ -121,6 +121,14 @@ class PostAssemblerTest {
             assertThat(c.record().value().failure().getErrorClass()).isEqualTo(LateEventException.class.getName());
         });
         assertThat(posts.get("p9")).isNull();
+
+        // p2's window (opened at T + 60 s) closes at T + 66 s: the restored task finds its timer in the store.
+        restored.process(record(second, "p3", TEXT, T + 66_001));
+        assertThat(second.forwarded()).hasSize(2).last().satisfies(c -> {
+            assertThat(c.record().key()).isEqualTo("p2");
+            assertThat(c.record().value().isSuccess()).isTrue();
+            assertThat(c.record().value().value().getCloseReason()).isEqualTo(PostAssembler.WINDOW_CLOSED);
+        });
     }
 
     private static PostAssembler assembler() {
