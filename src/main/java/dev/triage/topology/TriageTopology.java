@@ -24,7 +24,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The Triage topology:
@@ -72,17 +71,15 @@ public final class TriageTopology {
                 config.mainConsumerMaxPollRecords(), lag);
         Map<String, Object> serdeConfig = config.passThrough();
         StreamsBuilder builder = new StreamsBuilder();
-        // Cached stores write to their changelogs at commit: an entry stored and forwarded, or a timer set and
-        // deleted, within one commit interval costs a tombstone, not its value. Whatever is still held at a commit
-        // is in the changelog before the input offsets are committed, in the same transaction.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ENCODE_BUFFER),
-                Serdes.Long(), Topics.valueSerde(BufferedInput.class, serdeConfig)).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POSTS),
-                Serdes.String(), Topics.valueSerde(PostState.class, serdeConfig)).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POST_TIMERS),
-                Serdes.String(), Serdes.String()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(FUSE_BUFFER),
-                Serdes.Long(), Topics.valueSerde(PostState.class, serdeConfig)).withCachingEnabled());
+        // What the stores hold usually comes and goes within one commit interval: they write to their changelogs
+        // at the commit, in its transaction, only what is still there then (see CommitBufferedStore).
+        builder.addStateStore(new CommitBufferedStoreBuilder<>(ENCODE_BUFFER, Serdes.Long(),
+                Topics.valueSerde(BufferedInput.class, serdeConfig)));
+        builder.addStateStore(new CommitBufferedStoreBuilder<>(POSTS, Serdes.String(),
+                Topics.valueSerde(PostState.class, serdeConfig)));
+        builder.addStateStore(new CommitBufferedStoreBuilder<>(POST_TIMERS, Serdes.String(), Serdes.String()));
+        builder.addStateStore(new CommitBufferedStoreBuilder<>(FUSE_BUFFER, Serdes.Long(),
+                Topics.valueSerde(PostState.class, serdeConfig)));
 
         KStream<String, ModalityEvent> events = input(builder, Modality.TEXT, topics.text())
                 .merge(input(builder, Modality.IMAGE, topics.image()))
