@@ -208,8 +208,6 @@ public final class TriageConfig extends AbstractConfig {
             // The engine's answers are forwarded and windows closed by wall-clock punctuators, which run between
             // polls: a short poll keeps them on time when traffic is light (Kafka's 100 ms adds up per stage).
             "poll.ms", "10",
-            // Room in the store caches for the join state and what is in flight (see TriageTopology).
-            "statestore.cache.max.bytes", String.valueOf(64L * 1024 * 1024),
             // One stream thread per core: reading, checking, the join and exactly-once; the engine does the rest.
             "num.stream.threads", String.valueOf(Runtime.getRuntime().availableProcessors()));
 

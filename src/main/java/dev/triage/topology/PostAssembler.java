@@ -64,9 +64,9 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     private long observedTime;
     private long lastRecordWallMs;
     /**
-     * The timers store's keys in order, without the stream time: finding the due timers reads this instead of a
-     * range scan of the store, which on a cached store copies every cached key of the range first (a fifth of the
-     * stream threads' time in a profile). Loaded from the restored store in {@link #init}, then kept with it.
+     * The timers store's keys in order, without the stream time: the due timers are found here, not by scanning the
+     * store, which materializes what it holds ({@link CommitBufferedStore#range}). Loaded from the restored store in
+     * {@link #init}, then kept with it.
      */
     private final TreeSet<String> timerKeys = new TreeSet<>();
 
