@@ -29,9 +29,10 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * A key-value store that holds its writes on the heap, as objects, until the task commits, and then writes to the
  * changelogged store beneath it only what the commit must hold: the entries still present, and a tombstone for an
  * entry only if an earlier commit wrote it. Triage's stores hold work that usually comes and goes within one commit
- * interval (an event in flight in the engine, a post being joined, its timer): Kafka's record cache serializes every
- * put and sends a tombstone at the commit for every entry deleted since, so a post cost about ten changelog records
- * and as many Avro encodings of its state; here an entry that comes and goes between two commits costs neither.
+ * interval (an event in flight in the engine, a post waiting for the fusion head, a timer). Kafka's record cache
+ * serializes every put and writes, at the commit, a tombstone for every entry deleted since: about ten changelog
+ * records a post (README), and as many Avro encodings of its state. Here an entry that comes and goes between two
+ * commits costs neither.
  *
  * <p>The commit hook is Kafka Streams' own for its record cache ({@link CachedStateStore#flushCache}, called before
  * the task's records are flushed and its offsets committed, in the same transaction): an internal contract, which
