@@ -1,10 +1,10 @@
 package dev.triage.topology;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
@@ -49,14 +49,15 @@ final class CommitBufferedStore<K, V> implements KeyValueStore<K, V>, CachedStat
 
     private final KeyValueStore<K, V> inner;
     private final Serializer<K> keySerializer;
-    private final NavigableMap<Bytes, Held<K, V>> held = new TreeMap<>();
+    /** By the keys' bytes; a hash map, as every put, get and delete on the stream thread looks here. */
+    private final Map<Bytes, Held<K, V>> held = new HashMap<>();
     /** The keys the inner store holds; read from it at the first use after a (re)start. */
     private Set<Bytes> stored;
     private InternalProcessorContext<?, ?> context;
 
     /**
      * @param inner the changelogged store the commits write to (without Kafka's cache)
-     * @param keySerializer the keys' serializer: held writes are ordered by their bytes, as the inner store's keys are
+     * @param keySerializer the keys' serializer: scans order held writes by their bytes, as the inner store's keys are
      */
     CommitBufferedStore(KeyValueStore<K, V> inner, Serializer<K> keySerializer) {
         this.inner = inner;
@@ -78,7 +79,10 @@ final class CommitBufferedStore<K, V> implements KeyValueStore<K, V>, CachedStat
 
     @Override
     public V get(K key) {
-        Bytes bytes = bytes(key);
+        return read(key, bytes(key));
+    }
+
+    private V read(K key, Bytes bytes) {
         Held<K, V> h = held.get(bytes);
         if (h != null) {
             return h.value();
@@ -113,8 +117,8 @@ final class CommitBufferedStore<K, V> implements KeyValueStore<K, V>, CachedStat
 
     @Override
     public V delete(K key) {
-        V old = get(key);
         Bytes bytes = bytes(key);
+        V old = read(key, bytes);
         if (stored().contains(bytes)) {
             held.put(bytes, new Held<>(key, null, recordContext()));
         } else {
@@ -138,14 +142,12 @@ final class CommitBufferedStore<K, V> implements KeyValueStore<K, V>, CachedStat
         try (KeyValueIterator<K, V> it = from == null && to == null ? inner.all() : inner.range(from, to)) {
             it.forEachRemaining(kv -> view.put(bytes(kv.key), kv));
         }
-        NavigableMap<Bytes, Held<K, V>> writes = held;
-        if (from != null) {
-            writes = writes.tailMap(bytes(from), true);
-        }
-        if (to != null) {
-            writes = writes.headMap(bytes(to), true);
-        }
-        writes.forEach((bytes, h) -> {
+        Bytes low = from == null ? null : bytes(from);
+        Bytes high = to == null ? null : bytes(to);
+        held.forEach((bytes, h) -> {
+            if ((low != null && bytes.compareTo(low) < 0) || (high != null && bytes.compareTo(high) > 0)) {
+                return;
+            }
             if (h.value() == null) {
                 view.remove(bytes);
             } else {
