@@ -2,6 +2,7 @@ package dev.triage.app;
 
 import dev.triage.topology.ConsumerLag;
 import java.lang.ref.WeakReference;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,8 @@ final class StreamClients implements KafkaClientSupplier, ConsumerLag {
 
     // Weak: a replaced stream thread's closed consumer is not kept alive by this map.
     private final Map<String, WeakReference<Consumer<byte[], byte[]>>> mainConsumers = new ConcurrentHashMap<>();
+    /** Per stream thread: the offset of the last record it took in, by partition. */
+    private final ThreadLocal<Map<TopicPartition, long[]>> taken = ThreadLocal.withInitial(HashMap::new);
 
     @Override
     public Admin getAdmin(Map<String, Object> config) {
@@ -41,8 +44,13 @@ final class StreamClients implements KafkaClientSupplier, ConsumerLag {
     @Override
     public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
         Consumer<byte[], byte[]> consumer = plainConsumer(config);
-        mainConsumers.put(String.valueOf(config.get(ConsumerConfig.CLIENT_ID_CONFIG)), new WeakReference<>(consumer));
+        remember(String.valueOf(config.get(ConsumerConfig.CLIENT_ID_CONFIG)), consumer);
         return consumer;
+    }
+
+    /** Remembers {@code consumer} as the main consumer of the stream thread whose client id is {@code clientId}. */
+    void remember(String clientId, Consumer<byte[], byte[]> consumer) {
+        mainConsumers.put(clientId, new WeakReference<>(consumer));
     }
 
     @Override
@@ -59,7 +67,10 @@ final class StreamClients implements KafkaClientSupplier, ConsumerLag {
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** The calling stream thread's lag over its assigned partitions; partitions whose lag is not known yet count 0. */
+    /**
+     * The calling stream thread's lag over its assigned partitions: from the last record it took in where it took in
+     * one, else from its consumer's position; partitions whose lag is not known yet count 0.
+     */
     @Override
     public OptionalLong ofCurrentThread() {
         WeakReference<Consumer<byte[], byte[]>> ref =
@@ -68,10 +79,23 @@ final class StreamClients implements KafkaClientSupplier, ConsumerLag {
         if (consumer == null) {
             return OptionalLong.empty();
         }
+        Map<TopicPartition, long[]> done = taken.get();
         long total = 0;
         for (TopicPartition partition : consumer.assignment()) {
-            total += consumer.currentLag(partition).orElse(0);
+            OptionalLong fetchLag = consumer.currentLag(partition);
+            if (fetchLag.isEmpty()) {
+                continue;
+            }
+            long[] last = done.get(partition);
+            // A known lag means a known position, so position() answers without asking the broker.
+            total += last == null ? fetchLag.getAsLong()
+                    : Math.max(fetchLag.getAsLong(), consumer.position(partition) + fetchLag.getAsLong() - last[0] - 1);
         }
         return OptionalLong.of(total);
+    }
+
+    @Override
+    public void taken(String topic, int partition, long offset) {
+        taken.get().computeIfAbsent(new TopicPartition(topic, partition), p -> new long[1])[0] = offset;
     }
 }

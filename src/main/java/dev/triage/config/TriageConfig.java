@@ -143,8 +143,8 @@ public final class TriageConfig extends AbstractConfig {
                             + "its stream time, so a partial post on a quiet partition is still scored about window + "
                             + "grace after its last event.")
             .define(COMMIT_LIVE_INTERVAL_MS, Type.LONG, 100L, between(0, 3_600_000), MEDIUM,
-                    "While a stream thread is live (its consumer at most one poll, max.poll.records, behind the end "
-                            + "of its partitions), it commits this soon after writing a prediction or a dead letter, "
+                    "While a stream thread is live (it has taken in all but at most one poll, max.poll.records, of "
+                            + "its partitions' records), it commits this soon after writing a prediction or a dead letter, "
                             + "which readers see only once committed; while it works through a backlog it commits "
                             + "every commit.interval.ms (Triage's default 1000), since each commit costs the same "
                             + "whatever it holds. 0: every commit.interval.ms only.")

@@ -40,11 +40,13 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
     private final long maxFutureMs;
     private final boolean deadLetterOnRegistryOutage;
     private final Map<String, Object> streamsProps;
+    private final ConsumerLag lag;
     private SourceFetcher fetcher;
 
     EncodeProcessor(List<ModalityAdapter<?>> adapters, Inference.Source inference, String storeName,
-                    TriageConfig config) {
+                    TriageConfig config, ConsumerLag lag) {
         super(inference, storeName, config);
+        this.lag = lag;
         this.adapters = new EnumMap<>(Modality.class);
         adapters.forEach(a -> this.adapters.put(a.modality(), a));
         this.maxPastMs = config.eventTimeMaxPast().toMillis();
@@ -60,6 +62,9 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
         @SuppressWarnings("unchecked")
         ModalityAdapter<Object> adapter = (ModalityAdapter<Object>) adapters.get(in.modality());
         SourceRecord source = coordinates(record);
+        if (source.getPartition() >= 0) {
+            lag.taken(source.getTopic(), source.getPartition(), source.getOffset());
+        }
         DeadLetterStage stage = DeadLetterStage.DESERIALIZE;
         String correlationId = null;
         BufferedInput input;

@@ -9,8 +9,8 @@ import org.apache.kafka.streams.processor.api.ProcessingContext;
  * far longer than any commit interval already, and each commit costs the broker and the stream thread the same
  * whatever it holds (markers on every partition written, offsets, the flush).
  *
- * <p>Live means the thread's consumer is at most one poll ({@code max.poll.records}) behind the end of its
- * partitions. A commit is requested at most once per {@code triage.commit.live.interval.ms} on a thread, by any of
+ * <p>Live means the thread has taken in all but at most one poll ({@code max.poll.records}) of the records in its
+ * partitions ({@link ConsumerLag}: counted from what it processed, not from what its consumer fetched ahead). A commit is requested at most once per {@code triage.commit.live.interval.ms} on a thread, by any of
  * its tasks; an output forwarded inside that interval is committed by the next request, from {@link #punctuate}.
  * Kafka Streams commits every task of the thread when one requests it and has processed something.
  */
@@ -25,7 +25,7 @@ final class LiveCommits {
 
     /**
      * @param intervalMs the shortest time between two requested commits on a thread; 0 requests none
-     * @param maxLag how many records behind the thread's consumer may be and still be live
+     * @param maxLag how many records behind the thread may be and still be live
      */
     LiveCommits(long intervalMs, long maxLag, ConsumerLag lag) {
         this.intervalMs = intervalMs;

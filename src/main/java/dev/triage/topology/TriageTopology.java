@@ -91,7 +91,7 @@ public final class TriageTopology {
                 EventAdapter.image(topics.image().valueSerde().deserializer(), model, limits),
                 EventAdapter.audio(topics.audio().valueSerde().deserializer(), model, limits));
         KStream<String, Result<Embedding>> embeddings = events.process(
-                WithLogContext.wrap(() -> new EncodeProcessor(adapters, inference, ENCODE_BUFFER, config)),
+                WithLogContext.wrap(() -> new EncodeProcessor(adapters, inference, ENCODE_BUFFER, config, lag)),
                 Named.as(ENCODE), ENCODE_BUFFER);
 
         KStream<String, Result<PostState>> posts = outputs.successes(embeddings, ENCODE).process(

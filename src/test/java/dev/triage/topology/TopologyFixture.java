@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -33,6 +34,8 @@ final class TopologyFixture implements AutoCloseable {
     final TriageConfig config;
     final InferenceEngine engine;
     final TriageMeters meters = TriageMeters.inMemory();
+    /** The input records the encode step said it took in, as {@code topic-partition@offset}. */
+    final List<String> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Topics topics;
     final TopologyTestDriver driver;
     final EventInput<TextEvent> text;
@@ -76,7 +79,17 @@ final class TopologyFixture implements AutoCloseable {
         streamsProps.put(TriageMeters.CONFIG_KEY, meters);
         driver = new TopologyTestDriver(TriageTopology.build(config, this.topics, model, engine,
                 Policies.load(config.getString(TriageConfig.POLICY_FILE), Path.of("target/no-bundle"), model.labels()),
-                clusterLastUnreachableMs, ConsumerLag.UNKNOWN, meters), streamsProps, WALL_START);
+                clusterLastUnreachableMs, new ConsumerLag() {
+                    @Override
+                    public java.util.OptionalLong ofCurrentThread() {
+                        return java.util.OptionalLong.empty();
+                    }
+
+                    @Override
+                    public void taken(String topic, int partition, long offset) {
+                        taken.add(topic + "-" + partition + "@" + offset);
+                    }
+                }, meters), streamsProps, WALL_START);
         text = new EventInput<>(input(this.topics.text()), TextEvent::getEventTime);
         image = new EventInput<>(input(this.topics.image()), ImageEvent::getEventTime);
         audio = new EventInput<>(input(this.topics.audio()), AudioEvent::getEventTime);

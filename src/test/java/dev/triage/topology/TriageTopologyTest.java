@@ -62,6 +62,18 @@ class TriageTopologyTest {
     }
 
     @Test
+    void theEncodeStepTellsHowFarItsThreadHasTakenInItsInput() {
+        fixture(Map.of());
+        f.text.pipeInput("p1", TestEvents.text("p1", T, null));
+        f.text.pipeInput("p2", TestEvents.text("p2", T, null));
+        f.rawImage.pipeInput("p3", new byte[] {1, 2, 3}); // unreadable: a dead letter, taken in all the same
+        f.tick(20);
+
+        assertThat(f.taken).containsExactly(f.topics.text().name() + "-0@0", f.topics.text().name() + "-0@1",
+                f.topics.image().name() + "-0@0");
+    }
+
+    @Test
     void partialPostWaitsForStreamTimeToPassWindowPlusGrace() {
         fixture(Map.of());
         f.text.pipeInput("p1", TestEvents.text("p1", T, null));
