@@ -6,6 +6,7 @@ import dev.triage.avro.Modality;
 import dev.triage.avro.PostState;
 import dev.triage.avro.SourceRecord;
 import dev.triage.ops.TriageMeters;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -48,6 +49,7 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
     /** Where the stream time is kept in the timers store; sorts after every timer key, which start with digits. */
     static final String STREAM_TIME_KEY = "~stream-time";
     private static final int TIME_DIGITS = 19;
+    private static final ByteBuffer NO_VECTOR = ByteBuffer.allocate(0); // capacity 0: nothing can change it
 
     private final String postsStoreName;
     private final String timersStoreName;
@@ -181,6 +183,22 @@ final class PostAssembler implements Processor<String, Embedding, String, Result
         post.setClosedAt(context.currentSystemTimeMs());
         context.forward(new Record<>(post.getCorrelationId(), Result.success(copy(post)),
                 Timestamps.writable(post.getWindowStart(), context.currentSystemTimeMs())));
+        forgetVectors(post);
+    }
+
+    /**
+     * A scored post is kept to recognise duplicates and latecomers, for which its events' ids suffice: without their
+     * embeddings it is a tenth of the size in the store and its changelog.
+     */
+    private static void forgetVectors(PostState post) {
+        for (Modality m : Modality.values()) {
+            Embedding e = get(post, m);
+            if (e != null) {
+                e.setVector(NO_VECTOR);
+                e.setPrevious(null);
+                e.setSource(null);
+            }
+        }
     }
 
     private void late(Embedding e, String why) {

@@ -91,13 +91,61 @@ class PostAssemblerTest {
     }
 
     @Test
-    void aRestoredTaskKeepsItsStreamTimeAndTimers() {
-        KeyValueStore<String, PostState> posts = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(TriageTopology.POSTS), Serdes.String(), Topics.valueSerde(PostState.class,
-                        Map.of("schema.registry.url", "mock://post-assembler-test"))).withLoggingDisabled().build();
-        KeyValueStore<String, String> timers = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(TriageTopology.POST_TIMERS), Serdes.String(), Serdes.String())
+    void aScoredPostIsRememberedByItsEventsIdsWithoutTheirEmbeddings() {
+        KeyValueStore<String, PostState> posts = postsStore();
+        KeyValueStore<String, String> timers = timersStore();
+        MockProcessorContext<String, Result<PostState>> context = context(posts, timers);
+        PostAssembler assembler = assembler();
+        assembler.init(context);
+        assembler.process(record(context, "p1", TEXT, T));
+        assembler.process(record(context, "p1", IMAGE, T + 10));
+        assembler.process(record(context, "p1", AUDIO, T + 20));
+
+        assertThat(context.forwarded()).singleElement().satisfies(c -> {
+            PostState scored = c.record().value().value();
+            for (Modality m : Modality.values()) {
+                assertThat(PostAssembler.get(scored, m).getVector().remaining()).as("%s forwarded", m).isEqualTo(8);
+            }
+        });
+        PostState remembered = posts.get("p1");
+        assertThat(remembered.getClosed()).isTrue();
+        for (Modality m : Modality.values()) {
+            Embedding e = PostAssembler.get(remembered, m);
+            assertThat(e.getEventId()).isEqualTo("p1-" + m);
+            assertThat(e.getVector().remaining()).as("%s kept", m).isZero();
+            assertThat(e.getSource()).isNull();
+        }
+
+        context.resetForwards();
+        assembler.process(record(context, "p1", IMAGE, T + 10)); // the same event again: dropped
+        assertThat(context.forwarded()).isEmpty();
+        assembler.process(late(record(context, "p1", IMAGE, T + 30))); // another image event: a latecomer
+        assertThat(context.forwarded()).singleElement().satisfies(c -> {
+            assertThat(c.record().value().failure().getErrorClass()).isEqualTo(LateEventException.class.getName());
+            assertThat(c.record().value().failure().getMessage()).contains("only the first one is used");
+        });
+    }
+
+    private static Record<String, Embedding> late(Record<String, Embedding> record) {
+        Embedding e = Embedding.newBuilder(record.value()).setEventId("p1-IMAGE-again").build();
+        return record.withValue(e);
+    }
+
+    private static KeyValueStore<String, PostState> postsStore() {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TriageTopology.POSTS), Serdes.String(),
+                Topics.valueSerde(PostState.class, Map.of("schema.registry.url", "mock://post-assembler-test")))
                 .withLoggingDisabled().build();
+    }
+
+    private static KeyValueStore<String, String> timersStore() {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TriageTopology.POST_TIMERS), Serdes.String(),
+                Serdes.String()).withLoggingDisabled().build();
+    }
+
+    @Test
+    void aRestoredTaskKeepsItsStreamTimeAndTimers() {
+        KeyValueStore<String, PostState> posts = postsStore();
+        KeyValueStore<String, String> timers = timersStore();
 
         MockProcessorContext<String, Result<PostState>> first = context(posts, timers);
         PostAssembler assembler = assembler();
