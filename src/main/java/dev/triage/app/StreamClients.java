@@ -2,6 +2,7 @@ package dev.triage.app;
 
 import dev.triage.topology.ConsumerLag;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaClientSupplier;
@@ -87,11 +89,22 @@ final class StreamClients implements KafkaClientSupplier, ConsumerLag {
                 continue;
             }
             long[] last = done.get(partition);
-            // A known lag means a known position, so position() answers without asking the broker.
-            total += last == null ? fetchLag.getAsLong()
-                    : Math.max(fetchLag.getAsLong(), consumer.position(partition) + fetchLag.getAsLong() - last[0] - 1);
+            total += last == null ? fetchLag.getAsLong() : Math.max(fetchLag.getAsLong(),
+                    position(consumer, partition) + fetchLag.getAsLong() - last[0] - 1);
         }
         return OptionalLong.of(total);
+    }
+
+    /**
+     * The consumer's position, without waiting: a known lag means a known position, but not always a valid one (after
+     * a leader change it awaits validation); then the consumer's own lag stands for the thread's at that moment.
+     */
+    private static long position(Consumer<byte[], byte[]> consumer, TopicPartition partition) {
+        try {
+            return consumer.position(partition, Duration.ZERO);
+        } catch (TimeoutException e) {
+            return Long.MIN_VALUE / 2;
+        }
     }
 
     @Override
