@@ -95,8 +95,7 @@ class PostAssemblerTest {
         KeyValueStore<String, PostState> posts = postsStore();
         KeyValueStore<String, String> timers = timersStore();
         MockProcessorContext<String, Result<PostState>> context = context(posts, timers);
-        PostAssembler assembler = assembler();
-        assembler.init(context);
+        PostAssembler assembler = started(context);
         assembler.process(record(context, "p1", TEXT, T));
         assembler.process(record(context, "p1", IMAGE, T + 10));
         assembler.process(record(context, "p1", AUDIO, T + 20));
@@ -148,8 +147,7 @@ class PostAssemblerTest {
         KeyValueStore<String, String> timers = timersStore();
 
         MockProcessorContext<String, Result<PostState>> first = context(posts, timers);
-        PostAssembler assembler = assembler();
-        assembler.init(first);
+        PostAssembler assembler = started(first);
         assembler.process(record(first, "p1", TEXT, T));
         // Stream time moves on to T + 65 s: p1 is scored and forgotten; p2 stays open, its window opened at T + 60 s.
         assembler.process(record(first, "p2", TEXT, T + 60_000));
@@ -161,8 +159,7 @@ class PostAssemblerTest {
         // A new instance over the same (restored) stores. An event at T + 58.5 s closes at T + 64.5 s, before the
         // stream time of T + 65 s: it is late, although it is not older than every post the store still holds.
         MockProcessorContext<String, Result<PostState>> second = context(posts, timers);
-        PostAssembler restored = assembler();
-        restored.init(second);
+        PostAssembler restored = started(second);
         restored.process(record(second, "p9", TEXT, T + 58_500));
         assertThat(second.forwarded()).singleElement().satisfies(c -> {
             assertThat(c.record().value().isSuccess()).isFalse();
@@ -179,9 +176,13 @@ class PostAssemblerTest {
         });
     }
 
-    private static PostAssembler assembler() {
-        return new PostAssembler(TriageTopology.POSTS, TriageTopology.POST_TIMERS, Duration.ofSeconds(5),
-                Duration.ofSeconds(1), Duration.ofMillis(500), () -> Long.MIN_VALUE, TriageMeters.inMemory());
+    /** An assembler with a 5 s window and 1 s grace, initialised on {@code context}. */
+    private static PostAssembler started(MockProcessorContext<String, Result<PostState>> context) {
+        PostAssembler assembler = new PostAssembler(TriageTopology.POSTS, TriageTopology.POST_TIMERS,
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(500), () -> Long.MIN_VALUE,
+                TriageMeters.inMemory());
+        assembler.init(context);
+        return assembler;
     }
 
     @Test
