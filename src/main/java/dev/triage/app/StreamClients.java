@@ -108,6 +108,11 @@ final class StreamClients implements KafkaClientSupplier, ConsumerLag {
     }
 
     @Override
+    public void forget(String topic, int partition) {
+        taken.get().remove(new TopicPartition(topic, partition));
+    }
+
+    @Override
     public void taken(String topic, int partition, long offset) {
         taken.get().computeIfAbsent(new TopicPartition(topic, partition), p -> new long[1])[0] = offset;
     }

@@ -22,4 +22,11 @@ public interface ConsumerLag {
      */
     default void taken(String topic, int partition, long offset) {
     }
+
+    /**
+     * The calling stream thread has (re)started the task that reads this partition: what it took in from it before
+     * (the partition may have been another thread's since) no longer counts.
+     */
+    default void forget(String topic, int partition) {
+    }
 }

@@ -41,11 +41,13 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
     private final boolean deadLetterOnRegistryOutage;
     private final Map<String, Object> streamsProps;
     private final ConsumerLag lag;
+    private final List<String> inputTopics;
     private SourceFetcher fetcher;
 
     EncodeProcessor(List<ModalityAdapter<?>> adapters, Inference.Source inference, String storeName,
-                    TriageConfig config, ConsumerLag lag) {
+                    TriageConfig config, List<String> inputTopics, ConsumerLag lag) {
         super(inference, storeName, config);
+        this.inputTopics = List.copyOf(inputTopics);
         this.lag = lag;
         this.adapters = new EnumMap<>(Modality.class);
         adapters.forEach(a -> this.adapters.put(a.modality(), a));
@@ -53,6 +55,12 @@ final class EncodeProcessor extends EngineProcessor<ModalityEvent, BufferedInput
         this.maxFutureMs = config.eventTimeMaxFuture().toMillis();
         this.deadLetterOnRegistryOutage = config.deadLetterOnRegistryOutage();
         this.streamsProps = config.all();
+    }
+
+    @Override
+    protected void start() {
+        int partition = context.taskId().partition();
+        inputTopics.forEach(topic -> lag.forget(topic, partition));
     }
 
     @Override

@@ -91,7 +91,8 @@ public final class TriageTopology {
                 EventAdapter.image(topics.image().valueSerde().deserializer(), model, limits),
                 EventAdapter.audio(topics.audio().valueSerde().deserializer(), model, limits));
         KStream<String, Result<Embedding>> embeddings = events.process(
-                WithLogContext.wrap(() -> new EncodeProcessor(adapters, inference, ENCODE_BUFFER, config, lag)),
+                WithLogContext.wrap(() -> new EncodeProcessor(adapters, inference, ENCODE_BUFFER, config,
+                        topics.inputs(), lag)),
                 Named.as(ENCODE), ENCODE_BUFFER);
 
         KStream<String, Result<PostState>> posts = outputs.successes(embeddings, ENCODE).process(

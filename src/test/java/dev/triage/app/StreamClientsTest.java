@@ -62,5 +62,8 @@ class StreamClientsTest {
             return 0;
         }).join()).isZero();
         assertThat(clients.ofCurrentThread()).hasValue(2500);
+
+        clients.forget("posts.audio", 0); // its task restarted here: the partition may have been elsewhere meanwhile
+        assertThat(clients.ofCurrentThread()).as("the consumer's own lag again").hasValue(1500);
     }
 }

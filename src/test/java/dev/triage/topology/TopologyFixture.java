@@ -36,6 +36,8 @@ final class TopologyFixture implements AutoCloseable {
     final TriageMeters meters = TriageMeters.inMemory();
     /** The input records the encode step said it took in, as {@code topic-partition@offset}. */
     final List<String> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The input partitions whose taken-in offsets the encode step said to forget, as {@code topic-partition}. */
+    final List<String> forgotten = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Topics topics;
     final TopologyTestDriver driver;
     final EventInput<TextEvent> text;
@@ -88,6 +90,11 @@ final class TopologyFixture implements AutoCloseable {
                     @Override
                     public void taken(String topic, int partition, long offset) {
                         taken.add(topic + "-" + partition + "@" + offset);
+                    }
+
+                    @Override
+                    public void forget(String topic, int partition) {
+                        forgotten.add(topic + "-" + partition);
                     }
                 }, meters), streamsProps, WALL_START);
         text = new EventInput<>(input(this.topics.text()), TextEvent::getEventTime);

@@ -64,6 +64,9 @@ class TriageTopologyTest {
     @Test
     void theEncodeStepTellsHowFarItsThreadHasTakenInItsInput() {
         fixture(Map.of());
+        assertThat(f.forgotten).as("a task starting on a thread forgets what the thread took in before")
+                .containsExactlyInAnyOrder(f.topics.text().name() + "-0", f.topics.image().name() + "-0",
+                        f.topics.audio().name() + "-0");
         f.text.pipeInput("p1", TestEvents.text("p1", T, null));
         f.text.pipeInput("p2", TestEvents.text("p2", T, null));
         f.rawImage.pipeInput("p3", new byte[] {1, 2, 3}); // unreadable: a dead letter, taken in all the same
