@@ -240,9 +240,9 @@ public final class BenchRun {
 
     /**
      * Uncounted pipeline runs, at least {@code minPasses} and then until the JIT compiler has settled: in a fresh JVM
-     * it kept 0.4-0.5 cores busy during the first pipeline runs and still 0.35 after eight runs of 2,000 posts (0.13-0.21
-     * after eight of 8,000, each faster than the one before), compiling Kafka's broker and client methods for the
-     * first time as they reach its thresholds, on the cores the pipeline measures ({@link CpuMeter}). A
+     * it kept 0.4-0.5 cores busy during the first pipeline runs and still 0.35 after eight runs of 2,000 posts
+     * (0.13-0.21 after eight of 8,000, each faster than the one before), compiling Kafka's broker and client methods
+     * for the first time as they reach its thresholds, on the cores the pipeline measures ({@link CpuMeter}). A
      * long-running instance pays that once, so passes go on (at most {@value #MAX_WARM_UP_PASSES}) until one keeps
      * the compiler below {@value #SETTLED_JIT_CORES} cores; each measured run reports what it still used.
      */

@@ -144,10 +144,10 @@ public final class TriageConfig extends AbstractConfig {
                             + "grace after its last event.")
             .define(COMMIT_LIVE_INTERVAL_MS, Type.LONG, 100L, between(0, 3_600_000), MEDIUM,
                     "While a stream thread is live (it has taken in all but at most one poll, max.poll.records, of "
-                            + "its partitions' records), it commits this soon after writing a prediction or a dead letter, "
-                            + "which readers see only once committed; while it works through a backlog it commits "
-                            + "every commit.interval.ms (Triage's default 1000), since each commit costs the same "
-                            + "whatever it holds. 0: every commit.interval.ms only.")
+                            + "its partitions' records), it commits this soon after writing a prediction or a dead "
+                            + "letter, which readers see only once committed; while it works through a backlog it "
+                            + "commits every commit.interval.ms (Triage's default 1000), since each commit costs the "
+                            + "same whatever it holds. 0: every commit.interval.ms only.")
             .define(LIMIT_TEXT_CHARS, Type.INT, 65_536, atLeast(1), LOW, "Longest accepted text, in characters.")
             .define(LIMIT_IMAGE_BYTES, Type.INT, 10 * 1024 * 1024, atLeast(1), LOW, "Largest accepted image file.")
             .define(LIMIT_IMAGE_PIXELS, Type.LONG, 40_000_000L, atLeast(1), LOW,

@@ -10,9 +10,10 @@ import org.apache.kafka.streams.processor.api.ProcessingContext;
  * whatever it holds (markers on every partition written, offsets, the flush).
  *
  * <p>Live means the thread has taken in all but at most one poll ({@code max.poll.records}) of the records in its
- * partitions ({@link ConsumerLag}: counted from what it processed, not from what its consumer fetched ahead). A commit is requested at most once per {@code triage.commit.live.interval.ms} on a thread, by any of
- * its tasks; an output forwarded inside that interval is committed by the next request, from {@link #punctuate}.
- * Kafka Streams commits every task of the thread when one requests it and has processed something.
+ * partitions ({@link ConsumerLag}: counted from what it processed, not from what its consumer fetched ahead). A
+ * commit is requested at most once per {@code triage.commit.live.interval.ms} on a thread, by any of its tasks; an
+ * output forwarded inside that interval is committed by the next request, from {@link #punctuate}. Kafka Streams
+ * commits every task of the thread when one requests it and has processed something.
  */
 final class LiveCommits {
     /** When this stream thread last decided about a commit, over all its tasks. */
