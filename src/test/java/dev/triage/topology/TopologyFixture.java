@@ -17,8 +17,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -34,10 +36,8 @@ final class TopologyFixture implements AutoCloseable {
     final TriageConfig config;
     final InferenceEngine engine;
     final TriageMeters meters = TriageMeters.inMemory();
-    /** The input records the encode step said it took in, as {@code topic-partition@offset}. */
-    final List<String> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** The input partitions whose taken-in offsets the encode step said to forget, as {@code topic-partition}. */
-    final List<String> forgotten = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What the encode step told its thread's lag: no lag is known here, so every thread counts as live. */
+    final RecordingLag lag = new RecordingLag();
     final Topics topics;
     final TopologyTestDriver driver;
     final EventInput<TextEvent> text;
@@ -81,22 +81,7 @@ final class TopologyFixture implements AutoCloseable {
         streamsProps.put(TriageMeters.CONFIG_KEY, meters);
         driver = new TopologyTestDriver(TriageTopology.build(config, this.topics, model, engine,
                 Policies.load(config.getString(TriageConfig.POLICY_FILE), Path.of("target/no-bundle"), model.labels()),
-                clusterLastUnreachableMs, new ConsumerLag() {
-                    @Override
-                    public java.util.OptionalLong ofCurrentThread() {
-                        return java.util.OptionalLong.empty();
-                    }
-
-                    @Override
-                    public void taken(String topic, int partition, long offset) {
-                        taken.add(topic + "-" + partition + "@" + offset);
-                    }
-
-                    @Override
-                    public void forget(String topic, int partition) {
-                        forgotten.add(topic + "-" + partition);
-                    }
-                }, meters), streamsProps, WALL_START);
+                clusterLastUnreachableMs, lag, meters), streamsProps, WALL_START);
         text = new EventInput<>(input(this.topics.text()), TextEvent::getEventTime);
         image = new EventInput<>(input(this.topics.image()), ImageEvent::getEventTime);
         audio = new EventInput<>(input(this.topics.audio()), AudioEvent::getEventTime);
@@ -160,5 +145,28 @@ final class TopologyFixture implements AutoCloseable {
     public void close() {
         driver.close();
         engine.close();
+    }
+
+    /** A lag that is never known, and notes what the encode step reports to it. */
+    static final class RecordingLag implements ConsumerLag {
+        /** The input records taken in, as {@code topic-partition@offset}. */
+        final List<String> taken = new CopyOnWriteArrayList<>();
+        /** The input partitions whose taken-in offsets were to be forgotten, as {@code topic-partition}. */
+        final List<String> forgotten = new CopyOnWriteArrayList<>();
+
+        @Override
+        public OptionalLong ofCurrentThread() {
+            return OptionalLong.empty();
+        }
+
+        @Override
+        public void taken(String topic, int partition, long offset) {
+            taken.add(topic + "-" + partition + "@" + offset);
+        }
+
+        @Override
+        public void forget(String topic, int partition) {
+            forgotten.add(topic + "-" + partition);
+        }
     }
 }

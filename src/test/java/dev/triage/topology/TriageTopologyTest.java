@@ -64,7 +64,7 @@ class TriageTopologyTest {
     @Test
     void theEncodeStepTellsHowFarItsThreadHasTakenInItsInput() {
         fixture(Map.of());
-        assertThat(f.forgotten).as("a task starting on a thread forgets what the thread took in before")
+        assertThat(f.lag.forgotten).as("a task starting on a thread forgets what the thread took in before")
                 .containsExactlyInAnyOrder(f.topics.text().name() + "-0", f.topics.image().name() + "-0",
                         f.topics.audio().name() + "-0");
         f.text.pipeInput("p1", TestEvents.text("p1", T, null));
@@ -72,7 +72,7 @@ class TriageTopologyTest {
         f.rawImage.pipeInput("p3", new byte[] {1, 2, 3}); // unreadable: a dead letter, taken in all the same
         f.tick(20);
 
-        assertThat(f.taken).containsExactly(f.topics.text().name() + "-0@0", f.topics.text().name() + "-0@1",
+        assertThat(f.lag.taken).containsExactly(f.topics.text().name() + "-0@0", f.topics.text().name() + "-0@1",
                 f.topics.image().name() + "-0@0");
     }
 
