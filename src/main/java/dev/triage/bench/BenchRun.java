@@ -73,6 +73,8 @@ public final class BenchRun {
     private String registryUrl;
     private final List<FeedPost> livePool = new ArrayList<>();
     private SyntheticFeed liveFeed;
+    private volatile Thread running;
+    private volatile boolean stopRequested;
 
     /**
      * @param settings the user's configuration (file, environment, {@code -D}); the bench sets the broker, registry,
@@ -86,54 +88,107 @@ public final class BenchRun {
         this.bundle = BenchModel.choose(options.model(), this.settings);
     }
 
+    /**
+     * Asks {@link #run} to stop (SIGTERM, Ctrl-C): its thread is interrupted, gives up the run it is in and closes
+     * what it opened, the broker deleting its directory; {@code run} then throws {@link Stopped}.
+     */
+    public void stop() {
+        stopRequested = true;
+        Thread t = running;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /** Thrown by {@link #run} when {@link #stop} ended it. */
+    public static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("the benchmark was stopped", null, false, false);
+        }
+    }
+
+    /**
+     * Throws {@link Stopped} once a stop was asked for, clearing this thread's interrupt (which may have come back
+     * from a Kafka client), so what is closed on the way out is closed in full.
+     */
+    private void stopIfRequested() {
+        if (stopRequested) {
+            Thread.interrupted();
+            throw new Stopped();
+        }
+    }
+
     public BenchReport run() throws Exception {
+        running = Thread.currentThread();
+        try {
+            stopIfRequested();
+            return runAll();
+        } catch (Exception e) {
+            stopIfRequested();
+            throw e;
+        } finally {
+            running = null;
+        }
+    }
+
+    private BenchReport runAll() throws Exception {
         bundle.ensureBuilt(options.python(), BenchModel.EXPORT_SCRIPT, out);
         Path state = Files.createTempDirectory("triage-bench-state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
              EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(
                      SchemaRegistryConfig.kafka(broker.bootstrapServers())).start()) {
-            bootstrap = broker.bootstrapServers();
-            registryUrl = registry.url();
-            Map<String, Object> base = new HashMap<>(settings);
-            base.put("num.stream.threads", Integer.toString(options.threads()));
-            base.put(TriageConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()));
-            base.put(TriageConfig.MODEL_DIR, bundle.dir().toString());
-            runner = new PipelineRunner(broker, registryUrl, base, options.partitions(), state);
-            config = runner.config("triage-bench", Map.of(), false);
-            manifest = ModelManifest.read(modelDir().resolve(ModelManifest.FILE_NAME));
-            inputs = Topics.from(config);
-            for (String topic : inputs.inputs()) {
-                broker.createTopic(topic, options.partitions(), Map.of());
+            try {
+                return runRows(broker, registry, state);
+            } catch (Exception e) {
+                stopIfRequested();
+                throw e;
             }
-            out.println("Kafka (KRaft) " + bootstrap + " · schema registry " + registryUrl + " · model "
-                    + manifest.name() + " " + manifest.version() + " from " + modelDir());
-            liveFeed = new SyntheticFeed(options.seed() + 1, 0, 0, 0.5);
-            List<FeedPost> posts = preProduce();
-            List<BenchRow> rows = new ArrayList<>();
-            List<BenchRow> sweep = new ArrayList<>();
-            if (options.sweep()) {
-                posts = null;
-                sweep.addAll(sweep());
-            } else {
-                if (options.rows().contains(BenchOptions.Row.LIMIT)) {
-                    rows.addAll(limitRows(posts));
-                }
-                posts = null;
-                rows.addAll(pipelineRows());
-            }
-            BenchReport report = new BenchReport(
-                    OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
-                    machine(), reportSettings(), rows, sweep);
-            out.println();
-            out.print(report.table());
-            if (options.json() != null) {
-                report.writeJson(options.json());
-                out.println("\nJSON: " + options.json().toAbsolutePath());
-            }
-            return report;
         } finally {
             PipelineRunner.deleteQuietly(state);
         }
+    }
+
+    private BenchReport runRows(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path state)
+            throws Exception {
+        bootstrap = broker.bootstrapServers();
+        registryUrl = registry.url();
+        Map<String, Object> base = new HashMap<>(settings);
+        base.put("num.stream.threads", Integer.toString(options.threads()));
+        base.put(TriageConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()));
+        base.put(TriageConfig.MODEL_DIR, bundle.dir().toString());
+        runner = new PipelineRunner(broker, registryUrl, base, options.partitions(), state);
+        config = runner.config("triage-bench", Map.of(), false);
+        manifest = ModelManifest.read(modelDir().resolve(ModelManifest.FILE_NAME));
+        inputs = Topics.from(config);
+        for (String topic : inputs.inputs()) {
+            broker.createTopic(topic, options.partitions(), Map.of());
+        }
+        out.println("Kafka (KRaft) " + bootstrap + " · schema registry " + registryUrl + " · model "
+                + manifest.name() + " " + manifest.version() + " from " + modelDir());
+        liveFeed = new SyntheticFeed(options.seed() + 1, 0, 0, 0.5);
+        List<FeedPost> posts = preProduce();
+        List<BenchRow> rows = new ArrayList<>();
+        List<BenchRow> sweep = new ArrayList<>();
+        if (options.sweep()) {
+            posts = null;
+            sweep.addAll(sweep());
+        } else {
+            if (options.rows().contains(BenchOptions.Row.LIMIT)) {
+                rows.addAll(limitRows(posts));
+            }
+            posts = null;
+            rows.addAll(pipelineRows());
+        }
+        BenchReport report = new BenchReport(
+                OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+                machine(), reportSettings(), rows, sweep);
+        out.println();
+        out.print(report.table());
+        if (options.json() != null) {
+            report.writeJson(options.json());
+            out.println("\nJSON: " + options.json().toAbsolutePath());
+        }
+        return report;
     }
 
     private Path modelDir() {
@@ -248,6 +303,7 @@ public final class BenchRun {
      */
     private void warmUp(String row, Map<String, String> overrides, int minPasses) {
         for (int pass = 1; pass <= MAX_WARM_UP_PASSES; pass++) {
+            stopIfRequested();
             try {
                 PipelineRunner.Throughput warm = runner.throughput("bench-warm-up-" + row + "-" + pass, overrides,
                         BundleModelService::load, options.posts());
@@ -257,6 +313,7 @@ public final class BenchRun {
                     return;
                 }
             } catch (Exception e) {
+                stopIfRequested();
                 log.warn("warm-up run failed", e);
                 out.println("  warm-up run failed: " + e.getMessage());
                 return;
@@ -281,6 +338,7 @@ public final class BenchRun {
         List<List<BatchStats.Snapshot>> engine = new ArrayList<>();
         try {
             for (int r = 1; r <= options.runs(); r++) {
+                stopIfRequested();
                 PipelineRunner.Throughput t = m.run(r);
                 samples.add(t.postsPerSecond());
                 runs.add(t);
@@ -586,6 +644,7 @@ public final class BenchRun {
     }
 
     private BenchRow failed(String name, String measures, Exception e) {
+        stopIfRequested();
         log.warn("{} failed", name, e);
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
         out.println("  " + name + " failed: " + message);

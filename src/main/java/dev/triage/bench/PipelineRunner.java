@@ -248,9 +248,16 @@ final class PipelineRunner {
                     partitions);
                  ModelService model = models.apply(config);
                  TriageApplication app = new TriageApplication(config, model)) {
-                app.start();
-                app.awaitRunning(Duration.ofMinutes(2));
-                return body.run(app, topics, collector);
+                try {
+                    app.start();
+                    app.awaitRunning(Duration.ofMinutes(2));
+                    return body.run(app, topics, collector);
+                } catch (Exception e) {
+                    // A stopping bench interrupts this thread, and a Kafka client that throws for it sets the
+                    // interrupt again: clear it, so that Kafka Streams, the model and the collector close in full.
+                    Thread.interrupted();
+                    throw e;
+                }
             }
         } finally {
             deleteTopics(appId, own);

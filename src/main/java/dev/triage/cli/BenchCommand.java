@@ -146,7 +146,17 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        BenchReport report = new BenchRun(options, config.load().all(), System.out).run();
+        BenchRun bench = new BenchRun(options, config.load().all(), System.out);
+        // SIGTERM / Ctrl-C: the run in progress is given up; Triage, the registry and the broker close and the
+        // temporary directories are deleted before the exit.
+        Stopping.jvm().onStop(bench::stop);
+        BenchReport report;
+        try {
+            report = bench.run();
+        } catch (BenchRun.Stopped e) {
+            System.err.println("triage: bench stopped before it finished; its broker and state directories are deleted");
+            return 1;
+        }
         if (report.failures() > 0) {
             System.err.println("triage: " + report.failures() + " benchmark row(s) failed (see above)");
             return 1;

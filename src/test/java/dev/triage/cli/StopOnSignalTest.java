@@ -103,6 +103,21 @@ class StopOnSignalTest {
         }
     }
 
+    @Test
+    void aBenchStoppedMidwayClosesEverythingDeletesItsDirectoriesAndSaysSo(@TempDir Path dir) throws Exception {
+        Path tmp = dir.resolve("tmp");
+        try (TriageProcess bench = TriageProcess.start(dir, "bench", tmp, List.of("bench", "--rows", "triage",
+                "--posts", "100", "--runs", "50", "--no-warm-up", "--threads", "1"))) {
+            bench.awaitOutput("triage run 1/50", START);
+            assertThat(leftovers(tmp)).as("the bench's broker and state directories while it runs").hasSize(2);
+
+            assertThat(bench.stop(STOP)).as("exit code after SIGTERM" + bench.describe()).isOne();
+            assertThat(bench.stderr()).contains("triage: bench stopped before it finished");
+            assertThat(bench.stdout()).doesNotContain("triage run 50/50");
+            assertThat(leftovers(tmp)).isEmpty();
+        }
+    }
+
     private static void awaitFile(Path file, TriageProcess process) throws InterruptedException {
         long deadline = System.nanoTime() + START.toNanos();
         while (!Files.exists(file)) {
@@ -121,11 +136,15 @@ class StopOnSignalTest {
         }
     }
 
-    /** The demo's embedded broker data and Kafka Streams state directories under the child's java.io.tmpdir. */
+    /**
+     * The demo's or the bench's embedded broker data and Kafka Streams state directories under the child's
+     * java.io.tmpdir.
+     */
     private static List<Path> leftovers(Path tmp) throws IOException {
         try (Stream<Path> files = Files.list(tmp)) {
             return files.filter(p -> p.getFileName().toString().startsWith("triage-kafka-")
-                    || p.getFileName().toString().startsWith("triage-demo-state")).toList();
+                    || p.getFileName().toString().startsWith("triage-demo-state")
+                    || p.getFileName().toString().startsWith("triage-bench-state")).toList();
         }
     }
 }
