@@ -1,24 +1,17 @@
 package dev.triage.serde;
 
-import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Serde for generated Avro classes in the Confluent wire format; records are read into {@code T} through
  * schema resolution from whatever (compatible) writer schema they carry. Configure it with
- * {@link #configure(Map, boolean)} and the {@link RegistryConfig} keys before use (Kafka Streams does not
+ * {@link #configure(java.util.Map, boolean)} and the {@link RegistryConfig} keys before use (Kafka Streams does not
  * configure serde instances passed to the DSL).
  */
-public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
+public final class SpecificAvroSerde<T extends SpecificRecord> extends AvroSerde<T> {
     private final Class<T> type;
-    private final SchemaRegistryClient injectedClient;
-    private final AvroSerializer<T> serializer;
-    private final AvroDeserializer<T> deserializer;
 
     /** Registry from the configs: the process's shared client for them ({@link SchemaRegistryClients#shared}). */
     public SpecificAvroSerde(Class<T> type) {
@@ -27,12 +20,18 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
 
     /** Uses {@code client} whatever the configs say (they still set the serializer options). */
     public SpecificAvroSerde(Class<T> type, SchemaRegistryClient client) {
-        AvroTrust.install();
-        SpecificData model = SpecificData.getForClass(type);
+        this(type, client, modelOf(type));
+    }
+
+    private SpecificAvroSerde(Class<T> type, SchemaRegistryClient client, SpecificData model) {
+        super(client, new AvroSerializer<>(model, client),
+                new AvroDeserializer<>(model, model.getSchema(type), client));
         this.type = type;
-        this.injectedClient = client;
-        this.serializer = new AvroSerializer<>(model, client);
-        this.deserializer = new AvroDeserializer<>(model, model.getSchema(type), client);
+    }
+
+    private static SpecificData modelOf(Class<?> type) {
+        AvroTrust.install();
+        return SpecificData.getForClass(type);
     }
 
     /** For the generated class whose schema is {@code readerSchema}; registry from the configs. */
@@ -63,24 +62,5 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
 
     public Class<T> type() {
         return type;
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        RegistryConfig config = RegistryConfig.fromMap(configs);
-        SchemaRegistryClient client =
-                injectedClient != null ? injectedClient : SchemaRegistryClients.shared(config);
-        serializer.configure(config, client, isKey);
-        deserializer.configure(client, isKey);
-    }
-
-    @Override
-    public Serializer<T> serializer() {
-        return serializer;
-    }
-
-    @Override
-    public Deserializer<T> deserializer() {
-        return deserializer;
     }
 }
