@@ -154,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
         try {
             report = bench.run();
         } catch (BenchRun.Stopped e) {
-            System.err.println("triage: bench stopped before it finished; its broker and state directories are deleted");
+            System.err.println("triage: bench stopped before it finished");
             return 1;
         }
         if (report.failures() > 0) {
