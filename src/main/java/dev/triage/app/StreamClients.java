@@ -88,9 +88,13 @@ final class StreamClients implements KafkaClientSupplier, ConsumerLag {
             if (fetchLag.isEmpty()) {
                 continue;
             }
+            long behind = fetchLag.getAsLong();
             long[] last = done.get(partition);
-            total += last == null ? fetchLag.getAsLong() : Math.max(fetchLag.getAsLong(),
-                    position(consumer, partition) + fetchLag.getAsLong() - last[0] - 1);
+            OptionalLong position = last == null ? OptionalLong.empty() : position(consumer, partition);
+            if (position.isPresent()) {
+                behind = Math.max(behind, position.getAsLong() + fetchLag.getAsLong() - last[0] - 1);
+            }
+            total += behind;
         }
         return OptionalLong.of(total);
     }
@@ -99,11 +103,11 @@ final class StreamClients implements KafkaClientSupplier, ConsumerLag {
      * The consumer's position, without waiting: a known lag means a known position, but not always a valid one (after
      * a leader change it awaits validation); then the consumer's own lag stands for the thread's at that moment.
      */
-    private static long position(Consumer<byte[], byte[]> consumer, TopicPartition partition) {
+    private static OptionalLong position(Consumer<byte[], byte[]> consumer, TopicPartition partition) {
         try {
-            return consumer.position(partition, Duration.ZERO);
+            return OptionalLong.of(consumer.position(partition, Duration.ZERO));
         } catch (TimeoutException e) {
-            return Long.MIN_VALUE / 2;
+            return OptionalLong.empty();
         }
     }
 
