@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -67,7 +68,7 @@ final class SourceFetcher implements AutoCloseable {
             byte[] found = null;
             boolean past = false;
             long next = -1;
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100)).records(tp)) {
+            for (ConsumerRecord<byte[], byte[]> r : poll(tp, offset)) {
                 if (r.offset() == offset) {
                     found = r.value();
                 } else if (r.offset() > offset) {
@@ -84,11 +85,26 @@ final class SourceFetcher implements AutoCloseable {
             }
             Long first = consumer.beginningOffsets(List.of(tp)).get(tp);
             if (first != null && first > offset) {
-                throw gone(tp, offset, "the log now starts at " + first + " (deleted by retention)");
+                throw deletedByRetention(tp, offset, first);
             }
         }
         throw new SystemFault("could not read " + tp + "@" + offset + " again within " + timeout.toMillis() + " ms",
                 null);
+    }
+
+    /**
+     * The next records of {@code tp}. The consumer resets no offset (Kafka Streams' restore consumer configuration),
+     * so a position that retention has passed meanwhile is an {@link OffsetOutOfRangeException} of this poll, unless
+     * the log start is seen first below.
+     */
+    private List<ConsumerRecord<byte[], byte[]>> poll(TopicPartition tp, long offset) {
+        try {
+            return consumer.poll(Duration.ofMillis(100)).records(tp);
+        } catch (OffsetOutOfRangeException e) {
+            Long first = consumer.beginningOffsets(List.of(tp)).get(tp);
+            throw first != null && first > offset ? deletedByRetention(tp, offset, first)
+                    : gone(tp, offset, "it lies beyond the end of the log (truncated)");
+        }
     }
 
     private void keep(TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
@@ -99,6 +115,10 @@ final class SourceFetcher implements AutoCloseable {
         if (prefetched.computeIfAbsent(tp, k -> new TreeMap<>()).put(r.offset(), r.value()) == null) {
             prefetchedCount++;
         }
+    }
+
+    private static RecordFault deletedByRetention(TopicPartition tp, long offset, long logStart) {
+        return gone(tp, offset, "the log now starts at " + logStart + " (deleted by retention)");
     }
 
     private static RecordFault gone(TopicPartition tp, long offset, String why) {
