@@ -25,7 +25,7 @@ final class ClusterWatch implements LongSupplier, AutoCloseable {
     private volatile long lastUnreachableMs = Long.MIN_VALUE;
 
     ClusterWatch(Properties clientProps, Duration interval) {
-        Map<String, Object> props = new HashMap<>(CoPartitioning.adminConfig(clientProps));
+        Map<String, Object> props = new HashMap<>(ClientConfigs.admin(clientProps));
         this.timeoutMs = interval.toMillis();
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeoutMs);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMs);

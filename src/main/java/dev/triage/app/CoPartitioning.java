@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +13,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.streams.StreamsConfig;
 
 /** The three input topics must exist and have the same partition count, or a post's events would never meet. */
 public final class CoPartitioning {
@@ -28,19 +26,9 @@ public final class CoPartitioning {
      * knows (bootstrap servers, security), then any {@code admin.}-prefixed ones, as Kafka Streams builds its own.
      */
     public static int verify(Properties streamsProps, List<String> inputs) {
-        return verify(adminConfig(streamsProps), inputs, TIMEOUT);
+        return verify(ClientConfigs.admin(streamsProps), inputs, TIMEOUT);
     }
 
-    static Map<String, Object> adminConfig(Properties streamsProps) {
-        Map<String, Object> config = new HashMap<>();
-        Set<String> known = AdminClientConfig.configNames();
-        streamsProps.stringPropertyNames().stream().filter(known::contains)
-                .forEach(k -> config.put(k, streamsProps.get(k)));
-        String prefix = StreamsConfig.ADMIN_CLIENT_PREFIX;
-        streamsProps.stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
-                .forEach(k -> config.put(k.substring(prefix.length()), streamsProps.get(k)));
-        return config;
-    }
 
     /**
      * Checks the input topics with an Admin client of its own, made from {@code adminConfig} (bootstrap servers,
@@ -59,7 +47,7 @@ public final class CoPartitioning {
     }
 
     /** An Admin client whose calls give up within {@code timeout}; close it with {@code close(Duration.ZERO)}. */
-    static Admin boundedAdmin(Map<String, Object> adminConfig, Duration timeout) {
+    public static Admin boundedAdmin(Map<String, Object> adminConfig, Duration timeout) {
         Map<String, Object> config = new HashMap<>(adminConfig);
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
@@ -74,24 +62,18 @@ public final class CoPartitioning {
 
     /** {@code adminConfig} (null when unknown) names the listener in a failure. */
     private static int verify(Admin admin, List<String> inputs, Duration timeout, Map<String, Object> adminConfig) {
-        String bootstrap = adminConfig == null ? null : String.valueOf(adminConfig.get("bootstrap.servers"));
         Map<String, TopicDescription> found;
         try {
             found = admin.describeTopics(inputs, new DescribeTopicsOptions().timeoutMs((int) timeout.toMillis()))
                     .allTopicNames().get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                throw unreachable(inputs, timeout, bootstrap, e.getCause());
-            }
-            if (adminConfig != null) {
-                AuthenticationFailure.of(adminConfig, e.getCause()).ifPresent(failure -> {
-                    throw failure;
-                });
-            }
-            throw new IllegalStateException("cannot describe input topics " + inputs + ": " + e.getCause().getMessage()
-                    + " (create them with 'triage topics')", e.getCause());
-        } catch (TimeoutException e) {
-            throw unreachable(inputs, timeout, bootstrap, e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            AdminFailure.of(cause, "describing the input topics " + inputs, timeout,
+                    adminConfig == null ? Map.of() : adminConfig).ifPresent(failure -> {
+                        throw failure;
+                    });
+            throw new IllegalStateException("cannot describe input topics " + inputs + ": " + cause.getMessage()
+                    + " (create them with 'triage topics')", cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -104,16 +86,5 @@ public final class CoPartitioning {
                     + "topics need the same partition count (and the same key partitioner)");
         }
         return counts.values().iterator().next();
-    }
-
-    private static IllegalStateException unreachable(List<String> inputs, Duration timeout, String bootstrap,
-                                                     Throwable cause) {
-        return new IllegalStateException("no answer from Kafka" + (bootstrap == null ? "" : " at " + bootstrap)
-                + " within " + seconds(timeout) + " (describing the input topics " + inputs
-                + "; check bootstrap.servers)", cause);
-    }
-
-    private static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

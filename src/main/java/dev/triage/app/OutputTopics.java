@@ -34,7 +34,7 @@ final class OutputTopics {
     private OutputTopics() {}
 
     static void verify(Properties streamsProps, Collection<String> outputs) {
-        Admin admin = CoPartitioning.boundedAdmin(CoPartitioning.adminConfig(streamsProps), CoPartitioning.TIMEOUT);
+        Admin admin = CoPartitioning.boundedAdmin(ClientConfigs.admin(streamsProps), CoPartitioning.TIMEOUT);
         try {
             verify(admin, outputs, CoPartitioning.TIMEOUT);
         } finally {

@@ -100,7 +100,7 @@ public final class StaticMembership {
         if (instance == null || applicationId == null || !guarantee.startsWith("exactly_once")) {
             return List.of();
         }
-        Map<String, Object> config = new HashMap<>(CoPartitioning.adminConfig(streamsProps));
+        Map<String, Object> config = new HashMap<>(ClientConfigs.admin(streamsProps));
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         Admin admin = Admin.create(config);

@@ -4,10 +4,10 @@ import dev.triage.avro.AudioEvent;
 import dev.triage.avro.ImageEvent;
 import dev.triage.avro.TextEvent;
 import dev.triage.demo.FeedPost;
+import dev.triage.demo.FeedProducer;
 import dev.triage.topology.TopicDefinition;
 import dev.triage.topology.Topics;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,13 +31,9 @@ final class PacedSender implements AutoCloseable {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     PacedSender(String bootstrap, Topics topics) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        // No linger: a live post's latency counts from the moment it is handed to the producer.
+        this.producer = new KafkaProducer<>(FeedProducer.defaults(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap, ProducerConfig.LINGER_MS_CONFIG, 0)), new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
     }
 

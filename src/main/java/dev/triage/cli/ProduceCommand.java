@@ -4,6 +4,7 @@ import dev.triage.avro.AudioEncoding;
 import dev.triage.avro.AudioEvent;
 import dev.triage.avro.ImageEvent;
 import dev.triage.avro.TextEvent;
+import dev.triage.app.ClientConfigs;
 import dev.triage.config.TriageConfig;
 import dev.triage.demo.FeedProducer;
 import dev.triage.demo.SyntheticFeed;
@@ -18,7 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.ArgGroup;
@@ -62,7 +62,7 @@ final class ProduceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TriageConfig c = config.load();
         Topics topics = Topics.from(c);
-        String bootstrap = String.valueOf(c.all().get("bootstrap.servers"));
+        Map<String, Object> producerConfig = ClientConfigs.producer(c.all());
         if (synthetic == (files != null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "give either --synthetic or a post's files (--text, --image, --audio)");
@@ -72,7 +72,7 @@ final class ProduceCommand implements Callable<Integer> {
             // SIGTERM or Ctrl-C ends the feed after a whole post; what was sent is flushed, and the exit code is 0.
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             Stopping.jvm().onStop(() -> stop.set(true));
-            try (FeedProducer producer = new FeedProducer(bootstrap, topics)) {
+            try (FeedProducer producer = new FeedProducer(producerConfig, topics)) {
                 int sent = producer.send(posts, feed.posts, feed.rate, Long.MAX_VALUE, System::currentTimeMillis,
                         stop::get, (post, at) -> { });
                 System.err.println("sent " + sent + " synthetic posts to " + topics.inputs()
@@ -80,20 +80,19 @@ final class ProduceCommand implements Callable<Integer> {
             }
             return 0;
         }
-        sendFiles(files, topics, bootstrap);
+        sendFiles(files, topics, producerConfig);
         return 0;
     }
 
-    private static void sendFiles(FilePost f, Topics topics, String bootstrap) throws Exception {
+    private static void sendFiles(FilePost f, Topics topics, Map<String, Object> producerConfig) throws Exception {
         if (f.text == null && f.image == null && f.audio == null) {
             throw new IllegalArgumentException("give at least one of --text, --image, --audio");
         }
         String id = f.id != null ? f.id : UUID.randomUUID().toString();
         Instant now = Instant.now();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024),
-                new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                FeedProducer.defaults(producerConfig), new StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             if (f.text != null) {
                 send(producer, topics.text(), id, TextEvent.newBuilder().setCorrelationId(id).setEventId(id + "-text")
                         .setEventTime(now).setSource("triage-produce").setText(f.text).build());

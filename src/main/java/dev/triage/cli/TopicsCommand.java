@@ -1,36 +1,54 @@
 package dev.triage.cli;
 
+import dev.triage.app.AdminFailure;
+import dev.triage.app.ClientConfigs;
+import dev.triage.app.CoPartitioning;
 import dev.triage.config.TriageConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "topics", mixinStandardHelpOptions = true,
-        description = "Creates the input, prediction and dead-letter topics (partitions and replication from "
-                + "triage.topic.partitions and triage.topic.replication.factor); existing topics are kept.")
+        description = "Creates the input, prediction, dead-letter and action (review, blocked) topics (partitions and "
+                + "replication from triage.topic.partitions and triage.topic.replication.factor), with the Kafka "
+                + "client settings given (security included); existing topics are kept.")
 final class TopicsCommand implements Callable<Integer> {
+    private static final Duration TIMEOUT = CoPartitioning.TIMEOUT;
+
     @Mixin
     ConfigOptions config;
 
     @Override
     public Integer call() throws Exception {
-        TriageConfig c = config.load();
-        List<String> names = topicNames(c);
-        int partitions = c.getInt(TriageConfig.TOPIC_PARTITIONS);
-        short replication = c.getShort(TriageConfig.TOPIC_REPLICATION);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                c.all().get("bootstrap.servers")))) {
-            create(admin, names, partitions, replication);
-        }
+        create(config.load(), TIMEOUT);
         return 0;
+    }
+
+    /**
+     * Creates the topics {@code c} names that do not exist yet, with an Admin client made from its settings whose
+     * calls give up after {@code timeout}.
+     */
+    static void create(TriageConfig c, Duration timeout) throws InterruptedException {
+        Map<String, Object> adminConfig = ClientConfigs.admin(c.all());
+        Admin admin = CoPartitioning.boundedAdmin(adminConfig, timeout);
+        try {
+            create(admin, adminConfig, timeout, topicNames(c), c.getInt(TriageConfig.TOPIC_PARTITIONS),
+                    c.getShort(TriageConfig.TOPIC_REPLICATION));
+        } finally {
+            // Nothing is left to wait for: do not let close() wait out a call that timed out.
+            admin.close(Duration.ZERO);
+        }
     }
 
     static List<String> topicNames(TriageConfig c) {
@@ -40,8 +58,9 @@ final class TopicsCommand implements Callable<Integer> {
                 c.topic(TriageConfig.TOPIC_BLOCKED));
     }
 
-    static void create(Admin admin, List<String> names, int partitions, short replication) throws Exception {
-        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    private static void create(Admin admin, Map<String, Object> adminConfig, Duration timeout, List<String> names,
+                               int partitions, short replication) throws InterruptedException {
+        Set<String> existing = await(admin.listTopics().names(), "listing topics", adminConfig, timeout);
         List<NewTopic> missing = new ArrayList<>();
         for (String name : names) {
             if (existing.contains(name)) {
@@ -51,9 +70,22 @@ final class TopicsCommand implements Callable<Integer> {
             }
         }
         if (!missing.isEmpty()) {
-            admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+            await(admin.createTopics(missing).all(), "creating topics "
+                    + missing.stream().map(NewTopic::name).toList(), adminConfig, timeout);
             missing.forEach(t -> System.err.println("created topic " + t.name() + " (" + partitions
                     + " partitions, replication " + replication + ")"));
+        }
+    }
+
+    /** The call's result, or one line saying why Kafka did not give it. */
+    private static <T> T await(KafkaFuture<T> call, String doing, Map<String, Object> adminConfig,
+                               Duration timeout) throws InterruptedException {
+        try {
+            return call.get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw AdminFailure.of(cause, doing, timeout, adminConfig).orElseGet(() ->
+                    new IllegalStateException(doing + " failed: " + cause.getMessage(), cause));
         }
     }
 }

@@ -29,14 +29,26 @@ public final class FeedProducer implements AutoCloseable {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     public FeedProducer(String bootstrapServers, Topics topics) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics);
+    }
+
+    /** A producer made from {@code clientConfig} (bootstrap servers, security), with {@link #defaults} where unset. */
+    public FeedProducer(Map<String, Object> clientConfig, Topics topics) {
+        this.producer = new KafkaProducer<>(defaults(clientConfig), new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
+    }
+
+    /**
+     * {@code clientConfig} with what posts need where it says nothing: every replica's acknowledgement, idempotence,
+     * a 2 ms linger, and requests of up to 16 MiB (an image or audio event can take several).
+     */
+    public static Map<String, Object> defaults(Map<String, Object> clientConfig) {
+        Map<String, Object> props = new HashMap<>(clientConfig);
+        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
+        props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+        return props;
     }
 
     /**

@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class CoPartitioningTest {
@@ -31,21 +30,6 @@ class CoPartitioningTest {
     @Test
     void theStartUpCheckWaitsThirtySeconds() {
         assertThat(CoPartitioning.TIMEOUT).isEqualTo(Duration.ofSeconds(30));
-    }
-
-    @Test
-    void theAdminClientGetsTheClientSettingsNotTriagesOwn() {
-        Properties streams = new Properties();
-        streams.put("bootstrap.servers", "kafka:9093");
-        streams.put("security.protocol", "SASL_SSL");
-        streams.put("sasl.mechanism", "PLAIN");
-        streams.put("admin.request.timeout.ms", "5000");
-        streams.put("application.id", "triage");
-        streams.put("triage.batch.size", "32");
-        streams.put("schema.registry.url", "http://registry:8081");
-        assertThat(CoPartitioning.adminConfig(streams)).containsOnly(
-                Map.entry("bootstrap.servers", "kafka:9093"), Map.entry("security.protocol", "SASL_SSL"),
-                Map.entry("sasl.mechanism", "PLAIN"), Map.entry("request.timeout.ms", "5000"));
     }
 
     private static int closedPort() throws IOException {

@@ -1,9 +1,15 @@
 package dev.triage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.triage.config.TriageConfig;
 import dev.triage.topology.Topics;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,5 +22,25 @@ class TopicsCommandTest {
         assertThat(TopicsCommand.topicNames(config))
                 .containsExactlyInAnyOrderElementsOf(Topics.from(config).all())
                 .contains("prod.posts.review", "prod.posts.blocked");
+    }
+
+    @Test
+    void anUnreachableClusterEndsTheCommandWithOneLineWithinTheTimeout() throws IOException {
+        String nobody = "127.0.0.1:" + closedPort();
+        TriageConfig config = TriageConfig.of(Map.of("application.id", "t", "bootstrap.servers", nobody,
+                "schema.registry.url", "mock://topics-command"));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> TopicsCommand.create(config, Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("no answer from Kafka at " + nobody + " within 2 s (listing topics; check "
+                        + "bootstrap.servers)");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(4_000));
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return socket.getLocalPort();
+        }
     }
 }

@@ -1,0 +1,33 @@
+package dev.triage.app;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An Admin call that failed because of the connection to Kafka, in one line: no answer within the timeout (naming
+ * the bootstrap servers to check) or credentials the broker refused ({@link AuthenticationFailure}).
+ */
+public final class AdminFailure {
+    private AdminFailure() {}
+
+    /**
+     * The one-line failure of {@code doing} (e.g. "listing topics"), when {@code cause} is a timeout or an
+     * authentication failure; empty for any other cause, which the caller explains.
+     */
+    public static Optional<IllegalStateException> of(Throwable cause, String doing, Duration timeout,
+                                                     Map<String, ?> adminConfig) {
+        if (cause instanceof org.apache.kafka.common.errors.TimeoutException
+                || cause instanceof java.util.concurrent.TimeoutException) {
+            Object bootstrap = adminConfig.get("bootstrap.servers");
+            return Optional.of(new IllegalStateException("no answer from Kafka"
+                    + (bootstrap == null ? "" : " at " + bootstrap) + " within " + seconds(timeout) + " (" + doing
+                    + "; check bootstrap.servers)", cause));
+        }
+        return AuthenticationFailure.of(adminConfig, cause);
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}
