@@ -3,6 +3,8 @@ package dev.triage.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
@@ -35,6 +37,35 @@ class TriageConfigTest {
         assertThat(EnvOverrides.toKey("SOME__UNDERSCORE")).isEqualTo("some_underscore");
         assertThat(EnvOverrides.toKey("A___DASH")).isEqualTo("a-dash");
         assertThat(EnvOverrides.from(Map.of("TRIAGE_LOG_LEVEL", "DEBUG", "KAFKA_HEAP_OPTS", "-Xmx1g"))).isEmpty();
+    }
+
+    @Test
+    void theVariablesOfKafkaImagesAndLaunchScriptsAreNotSettings() {
+        assertThat(EnvOverrides.from(Map.of("KAFKA_HOME", "/opt/kafka", "KAFKA_VERSION", "4.1.0", "KAFKA_JMX_OPTS",
+                "-Dcom.sun.management.jmxremote", "SCHEMA_REGISTRY_HEAP_OPTS", "-Xmx512m", "TRIAGE_JAVA_OPTS", "-Xmx2g",
+                "TRIAGE_CONFIG", "/etc/triage/app.properties"))).isEmpty();
+    }
+
+    /** A pod gets these for each Service in its namespace; a Service named triage must not stop Triage starting. */
+    @Test
+    void kubernetesServiceLinksAreNotSettings() {
+        Map<String, String> env = new HashMap<>();
+        for (String service : List.of("TRIAGE", "TRIAGE_METRICS", "KAFKA", "SCHEMA_REGISTRY")) {
+            env.put(service + "_SERVICE_HOST", "10.96.0.12");
+            env.put(service + "_SERVICE_PORT", "8080");
+            env.put(service + "_SERVICE_PORT_HTTP", "8080");
+            env.put(service + "_PORT", "tcp://10.96.0.12:8080");
+            env.put(service + "_PORT_8080_TCP", "tcp://10.96.0.12:8080");
+            env.put(service + "_PORT_8080_TCP_PROTO", "tcp");
+            env.put(service + "_PORT_8080_TCP_PORT", "8080");
+            env.put(service + "_PORT_8080_TCP_ADDR", "10.96.0.12");
+        }
+        env.put("TRIAGE_HTTP_PORT", "9000");
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+
+        assertThat(EnvOverrides.from(env)).containsOnly(Map.entry("triage.http.port", "9000"),
+                Map.entry("bootstrap.servers", "kafka:9092"));
+        assertThat(TriageConfig.load(new Properties(), env).getInt("triage.http.port")).isEqualTo(9000);
     }
 
     @Test
