@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -50,6 +51,23 @@ class DockerComposeTest {
                 .startsWith("confluentinc/cp-schema-registry:");
         assertThat(service("topics").get("build")).isEqualTo(".");
         assertThat(service("demo-producer").get("profiles")).isEqualTo(List.of("demo"));
+    }
+
+    /** Compose pulls a missing image it does not build itself; {@code triage:local} exists only once built. */
+    @Test
+    void theLocalImageIsBuiltByOneServiceAndNeverPulledByTheOthers() throws IOException {
+        List<String> builders = new ArrayList<>();
+        for (String name : services().keySet()) {
+            if (!"triage:local".equals(service(name).get("image"))) {
+                continue;
+            }
+            if (service(name).get("build") != null) {
+                builders.add(name);
+            } else {
+                assertThat(service(name).get("pull_policy")).as("pull_policy of %s", name).isEqualTo("never");
+            }
+        }
+        assertThat(builders).containsExactly("topics");
     }
 
     @Test
