@@ -7,6 +7,7 @@ import dev.triage.config.TriageConfig;
 import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.embedded.EmbeddedSchemaRegistry;
 import dev.triage.embedded.SchemaRegistryConfig;
+import dev.triage.ops.Health;
 import dev.triage.ops.OpsServer;
 import dev.triage.topology.ModelService;
 import dev.triage.topology.Topics;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -108,12 +110,15 @@ public final class DemoRun {
             DemoSummary.Summary summary;
             try (ModelService model = models.apply(config);
                  TriageApplication app = new TriageApplication(config, model);
-                 OpsServer http = OpsServer.fromConfig(config, app.metrics()::scrape, app::readiness)) {
+                 OpsServer http = opsServer(config, settings.containsKey(TriageConfig.HTTP_PORT),
+                         app.metrics()::scrape, app::readiness)) {
                 out.println("model " + model.name() + " " + model.version() + " · batch "
                         + config.batchSize() + " · linger " + config.batchLinger().toMillis() + " ms · window "
                         + config.joinWindow().toMillis() + " ms + grace " + config.joinGrace().toMillis() + " ms");
                 if (http != null) {
-                    out.println(http.describe());
+                    out.println(http.describe() + (http.port() == config.getInt(TriageConfig.HTTP_PORT) ? ""
+                            : " (port " + config.getInt(TriageConfig.HTTP_PORT) + " is in use; triage.http.port "
+                            + "chooses one)"));
                 }
                 long starting = System.currentTimeMillis();
                 app.start();
@@ -129,6 +134,23 @@ public final class DemoRun {
             return summary;
         } finally {
             deleteQuietly(state);
+        }
+    }
+
+    /**
+     * The demo's HTTP endpoint on {@code triage.http.port}; when that port is taken and the user did not choose it
+     * ({@code portChosen} false: the default), on a free port instead, since the demo's broker and registry take
+     * free ports too. A port the user chose and cannot have fails the demo, as it does {@code triage run}.
+     */
+    static OpsServer opsServer(TriageConfig config, boolean portChosen, Supplier<String> metrics,
+                               Supplier<Health> readiness) {
+        try {
+            return OpsServer.fromConfig(config, metrics, readiness);
+        } catch (UncheckedIOException e) {
+            if (portChosen) {
+                throw e;
+            }
+            return OpsServer.start(config.getString(TriageConfig.HTTP_HOST), 0, metrics, readiness);
         }
     }
 

@@ -1,12 +1,18 @@
 package dev.triage.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.triage.app.BundleModelService;
+import dev.triage.config.TriageConfig;
+import dev.triage.ops.Health;
+import dev.triage.ops.OpsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,5 +78,19 @@ class DemoRunTest {
                 "driven by ");
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Demo summary", "  decisions ",
                 "metrics at http://127.0.0.1:" + port + "/metrics");
+    }
+
+    @Test
+    void aTakenDefaultPortMovesTheEndpointToAFreeOneAndATakenChosenPortFails() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            TriageConfig config = TriageConfig.of(Map.of("triage.http.host", "127.0.0.1", "triage.http.port",
+                    Integer.toString(taken.getLocalPort())));
+            try (OpsServer http = DemoRun.opsServer(config, false, () -> "", () -> Health.up("RUNNING", "m"))) {
+                assertThat(http.port()).isPositive().isNotEqualTo(taken.getLocalPort());
+            }
+            assertThatThrownBy(() -> DemoRun.opsServer(config, true, () -> "", () -> Health.up("RUNNING", "m")))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("set triage.http.port to a free port");
+        }
     }
 }
