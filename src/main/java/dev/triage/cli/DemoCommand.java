@@ -4,6 +4,7 @@ import dev.triage.app.BundleModelService;
 import dev.triage.demo.DemoOptions;
 import dev.triage.demo.DemoRun;
 import dev.triage.demo.DemoSummary;
+import dev.triage.ops.DivertedLog;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,7 +46,10 @@ final class DemoCommand implements Callable<Integer> {
         // directories; the exit code is then the summary's (0 after --keep-running if every post was accounted for).
         Stopping.jvm().onStop(demo::stop);
         DemoSummary.Summary summary;
-        try {
+        // The demo's own lines (progress, summary) are what a person watches: the log goes to a file beside the report.
+        Path logFile = report.resolve("triage.log");
+        System.out.println("log: " + logFile + " (warnings and errors show here too)");
+        try (DivertedLog diverted = DivertedLog.to(logFile)) {
             summary = demo.run();
         } catch (Exception e) {
             if (!demo.stopRequested()) {

@@ -11,15 +11,15 @@ import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-class RetriedFirstSequenceFilterTest {
+class EmbeddedBrokerNoiseFilterTest {
     private static final String REJECTION = "Invalid sequence number for producer 1003 at offset 0 in partition "
             + "app-fuse-buffer-changelog-0: 2 (incoming seq. number). Expected sequence 0 for transactions v2 "
             + "idempotent producer with no existing state.";
 
-    private final RetriedFirstSequenceFilter filter = new RetriedFirstSequenceFilter();
+    private final EmbeddedBrokerNoiseFilter filter = new EmbeddedBrokerNoiseFilter();
 
     @Test
-    void dropsTheBrokersErrorForARetriedFirstSequenceOnly() {
+    void dropsTheErrorForARetriedFirstSequenceOnly() {
         assertThat(filter.decide(event("kafka.server.ReplicaManager", Level.ERROR,
                 new OutOfOrderSequenceException(REJECTION)))).isEqualTo(FilterReply.DENY);
 
@@ -39,12 +39,27 @@ class RetriedFirstSequenceFilterTest {
     void theConsoleAppenderHasIt() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR").getCopyOfAttachedFiltersList())
-                .hasAtLeastOneElementOfType(RetriedFirstSequenceFilter.class);
+                .hasAtLeastOneElementOfType(EmbeddedBrokerNoiseFilter.class);
+    }
+
+    @Test
+    void dropsTheControllerChannelsWarningOnClosingTwiceOnly() {
+        assertThat(filter.decide(event("org.apache.kafka.clients.NetworkClient", Level.WARN, "[NodeToControllerChannel"
+                + "Manager id=1 name=registration] Attempting to close NetworkClient that has already been closed.",
+                null))).isEqualTo(FilterReply.DENY);
+        assertThat(filter.decide(event("org.apache.kafka.clients.NetworkClient", Level.WARN, "[AdminClient clientId="
+                + "adminclient-1] Connection to node -1 (/127.0.0.1:9092) could not be established. Node may not be "
+                + "available.", null))).isEqualTo(FilterReply.NEUTRAL);
     }
 
     private static LoggingEvent event(String logger, Level level, Throwable thrown) {
+        return event(logger, level, "Error processing append operation on partition app-fuse-buffer-changelog-0",
+                thrown);
+    }
+
+    private static LoggingEvent event(String logger, Level level, String message, Throwable thrown) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        return new LoggingEvent(RetriedFirstSequenceFilterTest.class.getName(), context.getLogger(logger), level,
-                "Error processing append operation on partition app-fuse-buffer-changelog-0", thrown, null);
+        return new LoggingEvent(EmbeddedBrokerNoiseFilterTest.class.getName(), context.getLogger(logger), level,
+                message, thrown, null);
     }
 }
