@@ -3,6 +3,7 @@ package dev.triage.cli;
 import dev.triage.avro.AudioEncoding;
 import dev.triage.avro.AudioEvent;
 import dev.triage.avro.ImageEvent;
+import dev.triage.avro.Modality;
 import dev.triage.avro.TextEvent;
 import dev.triage.app.ClientConfigs;
 import dev.triage.config.TriageConfig;
@@ -10,16 +11,20 @@ import dev.triage.demo.FeedProducer;
 import dev.triage.demo.SyntheticFeed;
 import dev.triage.topology.TopicDefinition;
 import dev.triage.topology.Topics;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -29,6 +34,8 @@ import picocli.CommandLine.Option;
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = "Sends one post made of files, or a synthetic feed, to the input topics.")
 final class ProduceCommand implements Callable<Integer> {
+    private static final String SOURCE = "triage-produce";
+
     @Mixin
     ConfigOptions config;
 
@@ -89,32 +96,52 @@ final class ProduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give at least one of --text, --image, --audio");
         }
         String id = f.id != null ? f.id : UUID.randomUUID().toString();
-        Instant now = Instant.now();
+        List<ProducerRecord<String, byte[]>> records = records(f, topics, id, Instant.now());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                FeedProducer.defaults(producerConfig), new StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            if (f.text != null) {
-                send(producer, topics.text(), id, TextEvent.newBuilder().setCorrelationId(id).setEventId(id + "-text")
-                        .setEventTime(now).setSource("triage-produce").setText(f.text).build());
-            }
-            if (f.image != null) {
-                send(producer, topics.image(), id, ImageEvent.newBuilder().setCorrelationId(id)
-                        .setEventId(id + "-image").setEventTime(now).setSource("triage-produce")
-                        .setImage(ByteBuffer.wrap(Files.readAllBytes(f.image))).build());
-            }
-            if (f.audio != null) {
-                send(producer, topics.audio(), id, AudioEvent.newBuilder().setCorrelationId(id)
-                        .setEventId(id + "-audio").setEventTime(now).setSource("triage-produce")
-                        .setAudio(ByteBuffer.wrap(Files.readAllBytes(f.audio)))
-                        .setEncoding(AudioEncoding.WAV).build());
+                FeedProducer.defaults(producerConfig), new StringSerializer(), new ByteArraySerializer())) {
+            for (ProducerRecord<String, byte[]> record : records) {
+                producer.send(record).get(30, TimeUnit.SECONDS);
             }
         }
         System.err.println("sent post " + id);
     }
 
-    private static <V> void send(KafkaProducer<String, byte[]> producer, TopicDefinition<String, V> topic, String id,
-                                 V event) throws Exception {
-        producer.send(new ProducerRecord<>(topic.name(), id, topic.valueSerde().serializer().serialize(topic.name(),
-                event))).get(30, TimeUnit.SECONDS);
+    /**
+     * The post's events, keyed by its correlation id, each declaring the modalities the post has: Triage scores the
+     * post as soon as they have all arrived instead of waiting out the join window for the others.
+     */
+    static List<ProducerRecord<String, byte[]>> records(FilePost f, Topics topics, String id, Instant now)
+            throws IOException {
+        List<Modality> declared = new ArrayList<>();
+        if (f.text != null) {
+            declared.add(Modality.TEXT);
+        }
+        if (f.image != null) {
+            declared.add(Modality.IMAGE);
+        }
+        if (f.audio != null) {
+            declared.add(Modality.AUDIO);
+        }
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        if (f.text != null) {
+            records.add(record(topics.text(), id, TextEvent.newBuilder().setCorrelationId(id).setEventId(id + "-text")
+                    .setEventTime(now).setSource(SOURCE).setText(f.text).setExpectedModalities(declared).build()));
+        }
+        if (f.image != null) {
+            records.add(record(topics.image(), id, ImageEvent.newBuilder().setCorrelationId(id)
+                    .setEventId(id + "-image").setEventTime(now).setSource(SOURCE)
+                    .setImage(ByteBuffer.wrap(Files.readAllBytes(f.image))).setExpectedModalities(declared).build()));
+        }
+        if (f.audio != null) {
+            records.add(record(topics.audio(), id, AudioEvent.newBuilder().setCorrelationId(id)
+                    .setEventId(id + "-audio").setEventTime(now).setSource(SOURCE)
+                    .setAudio(ByteBuffer.wrap(Files.readAllBytes(f.audio))).setEncoding(AudioEncoding.WAV)
+                    .setExpectedModalities(declared).build()));
+        }
+        return records;
+    }
+
+    private static <V> ProducerRecord<String, byte[]> record(TopicDefinition<String, V> topic, String id, V event) {
+        return new ProducerRecord<>(topic.name(), id, topic.valueSerde().serializer().serialize(topic.name(), event));
     }
 }
