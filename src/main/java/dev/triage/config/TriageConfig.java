@@ -10,7 +10,9 @@ import static org.apache.kafka.common.config.ConfigDef.ValidString.in;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -218,9 +220,44 @@ public final class TriageConfig extends AbstractConfig {
         this.all = Map.copyOf(all);
         for (String key : all.keySet()) {
             if (key.startsWith(PREFIX) && !DEFINITION.names().contains(key)) {
-                throw new ConfigException(key, all.get(key), "unknown Triage setting (see 'triage config')");
+                throw new ConfigException(key, all.get(key), "unknown Triage setting" + closest(key)
+                        .map(k -> "; did you mean " + k + "?").orElse("") + " (see 'triage config')");
             }
         }
+    }
+
+    /** The defined key nearest to {@code key} (a typo: at most 3 edits away), if there is one. */
+    private static Optional<String> closest(String key) {
+        String best = null;
+        int bestDistance = 4;
+        for (String name : new TreeSet<>(DEFINITION.names())) {
+            int d = editDistance(key, name);
+            if (d < bestDistance) {
+                best = name;
+                bestDistance = d;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     /** Defaults, then {@code props}, then nothing else: for tests and embedded use. */

@@ -89,7 +89,19 @@ class TriageConfigTest {
                 .hasMessageContaining("auto, cpu, gpu or gpu:N");
         assertThatThrownBy(() -> TriageConfig.of(Map.of("triage.batch.sise", "8")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("unknown Triage setting");
+                .hasMessageContaining("unknown Triage setting; did you mean triage.batch.size?");
+        assertThatThrownBy(() -> TriageConfig.of(Map.of("triage.something.else.entirely", "8")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown Triage setting (see 'triage config')");
+    }
+
+    @Test
+    void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
+        assertThat(TriageConfig.editDistance("triage.bach.size", "triage.batch.size")).isEqualTo(1);
+        assertThat(TriageConfig.editDistance("triage.batch.sise", "triage.batch.size")).isEqualTo(1);
+        assertThat(TriageConfig.editDistance("abc", "abc")).isZero();
+        assertThat(TriageConfig.editDistance("", "abc")).isEqualTo(3);
+        assertThat(TriageConfig.editDistance("kitten", "sitting")).isEqualTo(3);
     }
 
     @Test
