@@ -51,6 +51,17 @@ final class ModelCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!Files.isDirectory(bundle)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "no bundle directory at " + bundle
+                    + (Files.exists(bundle) ? " (a file; give the directory holding model.json)" : ""));
+        }
+        if (!(batchTolerance >= 0 && parityTolerance >= 0 && seconds >= 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--batch-tolerance, --parity-tolerance and --seconds must be 0 or more");
+        }
+        if (threads < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be 1 or more");
+        }
         Path fixtureDir = fixtures;
         if (fixtureDir == null && !noFixtures
                 && Files.isRegularFile(bundle.resolve(ParityFixtures.DIRECTORY).resolve(ParityFixtures.FILE_NAME))) {

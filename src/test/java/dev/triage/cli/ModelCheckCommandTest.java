@@ -151,4 +151,20 @@ class ModelCheckCommandTest {
         edit.accept(manifest);
         json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), manifest);
     }
+
+    @Test
+    void aMissingDirectoryOrANegativeNumberIsAUsageErrorNamingIt() {
+        StringWriter err = new StringWriter();
+        picocli.CommandLine cli = TriageCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        Path nowhere = dir.resolve("nope");
+
+        assertThat(cli.execute("model", "check", nowhere.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("no bundle directory at " + nowhere);
+        assertThat(cli.execute("model", "check", dir.toString(), "--seconds", "-1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--seconds must be 0 or more");
+        assertThat(cli.execute("model", "check", dir.toString(), "--threads", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--threads must be 1 or more");
+    }
 }
