@@ -51,7 +51,7 @@ public final class TriageApplication implements AutoCloseable {
 
     public TriageApplication(TriageConfig config, ModelService model) {
         log.info("effective configuration (secrets hidden):\n{}",
-                Secrets.lines(config.all()).indent(2).stripTrailing());
+                Secrets.lines(config.effective()).indent(2).stripTrailing());
         Topics topics = Topics.from(config);
         RegistryPreflight.check(config); // before anything waits on Kafka: a registry that cannot be used stops here
         Properties props = StreamsSettings.of(config);

@@ -16,7 +16,8 @@ final class ConfigCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--effective", description = "Print the effective configuration (file + environment + -D), "
+    @Option(names = "--effective", description = "Print the effective configuration (file + environment + -D, and "
+            + "every triage.* default not overridden), "
             + "passwords, secrets, sasl.jaas.config and basic.auth.user.info shown as [hidden].")
     boolean effective;
 
@@ -28,7 +29,7 @@ final class ConfigCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        out.println(Secrets.lines(config.load().all()));
+        out.println(Secrets.lines(config.load().effective()));
         out.flush();
         return 0;
     }

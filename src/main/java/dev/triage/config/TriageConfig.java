@@ -290,6 +290,20 @@ public final class TriageConfig extends AbstractConfig {
         return all;
     }
 
+    /**
+     * Every setting in force: those given (file, environment, {@code -D}) and Triage's defaults for Kafka Streams,
+     * then every Triage setting's default where none was given.
+     */
+    public Map<String, Object> effective() {
+        Map<String, Object> out = new HashMap<>(all);
+        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+            if (!out.containsKey(key.name) && key.hasDefault()) {
+                out.put(key.name, key.defaultValue == null ? "" : ConfigDef.convertToString(key.defaultValue, key.type));
+            }
+        }
+        return out;
+    }
+
     /** Everything that is not Triage's own: Kafka Streams, client and schema registry settings. */
     public Map<String, Object> passThrough() {
         Map<String, Object> rest = new HashMap<>();

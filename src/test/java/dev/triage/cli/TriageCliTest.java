@@ -95,6 +95,15 @@ class TriageCliTest {
     }
 
     @Test
+    void theEffectiveConfigurationShowsEveryTriageSettingInForce() {
+        assertThat(run("config", "--effective", "-D", "triage.batch.linger.ms=7", "-D", "bootstrap.servers=k:9092"))
+                .isZero();
+        assertThat(out.toString().lines()).contains("triage.batch.linger.ms=7", "triage.batch.size=32",
+                "triage.http.port=8080", "bootstrap.servers=k:9092", "processing.guarantee=exactly_once_v2")
+                .noneMatch(line -> line.endsWith("=null"));
+    }
+
+    @Test
     void configPrintsTheSettingsTable() {
         assertThat(run("config")).isZero();
         assertThat(out.toString()).isEqualTo(dev.triage.config.TriageConfig.markdownTable());
