@@ -273,8 +273,10 @@ public final class DemoRun {
         out.println("  bootstrap.servers   = " + broker.bootstrapServers());
         out.println("  schema.registry.url = " + registry.url());
         out.println("  topics              = " + topics.all());
-        out.println("  e.g. kcat -b " + broker.bootstrapServers() + " -C -t " + topics.predictions().name()
-                + " -s value=avro -r " + registry.url() + " -e   (kcat built with Avro support)");
+        String clients = " -D bootstrap.servers=" + broker.bootstrapServers() + " -D schema.registry.url="
+                + registry.url();
+        out.println("  e.g. ./triage produce --text 'hello' --id my-post" + clients);
+        out.println("       ./triage tail --from-beginning --key my-post --max 1" + clients);
         stopRequested.await();
         out.println("Stopping: Triage, the schema registry and the broker.");
     }

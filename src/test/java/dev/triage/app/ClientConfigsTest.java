@@ -17,6 +17,8 @@ class ClientConfigsTest {
         SETTINGS.put("producer.linger.ms", "7");
         SETTINGS.put("producer.transactional.id", "not-for-a-cli-producer");
         SETTINGS.put("value.serializer", "org.example.NotThis");
+        SETTINGS.put("consumer.max.poll.records", "50");
+        SETTINGS.put("key.deserializer", "org.example.NorThis");
         SETTINGS.put("application.id", "triage");
         SETTINGS.put("processing.guarantee", "exactly_once_v2");
         SETTINGS.put("triage.batch.size", "32");
@@ -35,5 +37,12 @@ class ClientConfigsTest {
         assertThat(ClientConfigs.producer(SETTINGS)).containsOnly(
                 Map.entry("bootstrap.servers", "kafka:9093"), Map.entry("security.protocol", "SASL_SSL"),
                 Map.entry("sasl.mechanism", "PLAIN"), Map.entry("linger.ms", "7"));
+    }
+
+    @Test
+    void aConsumerGetsTheClientSettingsAndItsPrefixedOnesButNoDeserializer() {
+        assertThat(ClientConfigs.consumer(SETTINGS)).containsOnly(
+                Map.entry("bootstrap.servers", "kafka:9093"), Map.entry("security.protocol", "SASL_SSL"),
+                Map.entry("sasl.mechanism", "PLAIN"), Map.entry("max.poll.records", "50"));
     }
 }
