@@ -29,7 +29,6 @@ public final class CoPartitioning {
         return verify(ClientConfigs.admin(streamsProps), inputs, TIMEOUT);
     }
 
-
     /**
      * Checks the input topics with an Admin client of its own, made from {@code adminConfig} (bootstrap servers,
      * security settings) with its request and API timeouts set to {@code timeout}, so an unreachable cluster fails

@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Real-time multimodal content moderation on Apache Kafka.",
-        subcommands = {DemoCommand.class, BenchCommand.class, RunCommand.class, ProduceCommand.class, TailCommand.class, TopicsCommand.class, RegistryCommand.class, ConfigCommand.class, ModelCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, BenchCommand.class, RunCommand.class, ProduceCommand.class,
+                TailCommand.class, TopicsCommand.class, RegistryCommand.class, ConfigCommand.class,
+                ModelCommand.class, CommandLine.HelpCommand.class})
 public final class TriageCli implements Runnable {
 
     @CommandLine.Spec

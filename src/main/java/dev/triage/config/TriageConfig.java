@@ -298,7 +298,8 @@ public final class TriageConfig extends AbstractConfig {
         Map<String, Object> out = new HashMap<>(all);
         for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
             if (!out.containsKey(key.name) && key.hasDefault()) {
-                out.put(key.name, key.defaultValue == null ? "" : ConfigDef.convertToString(key.defaultValue, key.type));
+                out.put(key.name, key.defaultValue == null ? ""
+                        : ConfigDef.convertToString(key.defaultValue, key.type));
             }
         }
         return out;

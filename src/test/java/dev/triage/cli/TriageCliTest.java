@@ -29,7 +29,8 @@ class TriageCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "run", "produce", "tail", "topics", "registry", "config", "model", "model check", "bench"})
+    @ValueSource(strings = {"demo", "run", "produce", "tail", "topics", "registry", "config", "model", "model check",
+        "bench"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");
         assertThat(run(args)).isZero();
