@@ -67,7 +67,7 @@ public final class CoPartitioning {
                     .allTopicNames().get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            AdminFailure.of(cause, "describing the input topics " + inputs, timeout,
+            ConnectionFailure.of(cause, "describing the input topics " + inputs, timeout,
                     adminConfig == null ? Map.of() : adminConfig).ifPresent(failure -> {
                         throw failure;
                     });

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.triage.app.ClientConfigs;
+import dev.triage.app.CoPartitioning;
+import dev.triage.app.ConnectionFailure;
 import dev.triage.config.TriageConfig;
 import dev.triage.topology.TopicDefinition;
 import dev.triage.topology.Topics;
@@ -15,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -59,6 +62,7 @@ final class TailCommand implements Callable<Integer> {
     record Line(String topic, int partition, long offset, String key, long timestamp, @JsonRawValue String value) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = CoPartitioning.TIMEOUT;
 
     @Override
     public Integer call() throws Exception {
@@ -82,15 +86,21 @@ final class TailCommand implements Callable<Integer> {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             Stopping.jvm().onStop(consumer::wakeup);
-            tail(consumer, topic, spec.commandLine().getOut());
+            tail(consumer, consumerConfig, topic, spec.commandLine().getOut());
         }
         return 0;
     }
 
-    private void tail(KafkaConsumer<String, byte[]> consumer, TopicDefinition<String, ?> topic, PrintWriter out)
-            throws JsonProcessingException {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    private void tail(KafkaConsumer<String, byte[]> consumer, Map<String, Object> consumerConfig,
+                      TopicDefinition<String, ?> topic, PrintWriter out) throws JsonProcessingException {
+        List<TopicPartition> partitions;
+        try {
+            partitions = consumer.partitionsFor(topic.name(), TIMEOUT).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        } catch (KafkaException e) {
+            throw ConnectionFailure.of(e, "reading the partitions of " + topic.name(), TIMEOUT, consumerConfig)
+                    .orElseThrow(() -> e);
+        }
         if (partitions.isEmpty()) {
             throw new IllegalStateException("no topic " + topic.name() + " (create it with 'triage topics')");
         }

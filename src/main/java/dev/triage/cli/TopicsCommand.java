@@ -1,6 +1,6 @@
 package dev.triage.cli;
 
-import dev.triage.app.AdminFailure;
+import dev.triage.app.ConnectionFailure;
 import dev.triage.app.ClientConfigs;
 import dev.triage.app.CoPartitioning;
 import dev.triage.config.TriageConfig;
@@ -84,7 +84,7 @@ final class TopicsCommand implements Callable<Integer> {
             return call.get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw AdminFailure.of(cause, doing, timeout, adminConfig).orElseGet(() ->
+            throw ConnectionFailure.of(cause, doing, timeout, adminConfig).orElseGet(() ->
                     new IllegalStateException(doing + " failed: " + cause.getMessage(), cause));
         }
     }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * {@code triage topics} and {@code triage produce} reach a broker that authenticates its clients with the Kafka
+ * {@code triage topics}, {@code triage produce} and {@code triage tail} reach a broker that authenticates its clients with the Kafka
  * client settings given, as {@code triage run} does, and say in one line when the broker refuses them.
  */
 class SecureClientCommandsTest {
@@ -66,6 +66,14 @@ class SecureClientCommandsTest {
     @Test
     void aWrongPasswordEndsTopicsWithOneLineNamingTheListener() {
         assertThat(run(new String[] {"topics"}, settings("refused.", "not-the-password"))).isEqualTo(1);
+        assertThat(err.toString()).startsWith("triage: authentication failed at "
+                + broker.bootstrapServers(SecurityProtocol.SASL_PLAINTEXT) + " (SASL_PLAINTEXT, PLAIN): ")
+                .doesNotContain("not-the-password").hasLineCount(1);
+    }
+
+    @Test
+    void aWrongPasswordEndsTailWithOneLineNamingTheListener() {
+        assertThat(run(new String[] {"tail", "--max", "1"}, settings("topics.", "not-the-password"))).isEqualTo(1);
         assertThat(err.toString()).startsWith("triage: authentication failed at "
                 + broker.bootstrapServers(SecurityProtocol.SASL_PLAINTEXT) + " (SASL_PLAINTEXT, PLAIN): ")
                 .doesNotContain("not-the-password").hasLineCount(1);
