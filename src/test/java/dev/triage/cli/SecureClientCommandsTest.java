@@ -72,6 +72,15 @@ class SecureClientCommandsTest {
     }
 
     @Test
+    void aWrongPasswordEndsProduceWithOneLineNamingTheListener() {
+        assertThat(run(new String[] {"produce", "--text", "hello"}, settings("topics.", "not-the-password")))
+                .isEqualTo(1);
+        assertThat(err.toString()).startsWith("triage: authentication failed at "
+                + broker.bootstrapServers(SecurityProtocol.SASL_PLAINTEXT) + " (SASL_PLAINTEXT, PLAIN): ")
+                .doesNotContain("not-the-password").hasLineCount(1);
+    }
+
+    @Test
     void aWrongPasswordEndsTailWithOneLineNamingTheListener() {
         assertThat(run(new String[] {"tail", "--max", "1"}, settings("topics.", "not-the-password"))).isEqualTo(1);
         assertThat(err.toString()).startsWith("triage: authentication failed at "
