@@ -1,5 +1,5 @@
 """Writes the text encoders the model tests load in place of the reference bundle's (int64 [B, 48] -> [B, 128]):
-three broken ones and a working one that is not the reference's (its parity fixtures do not match it).
+four broken ones and a working one that is not the reference's (its parity fixtures do not match it).
 
     /usr/bin/python3 src/test/resources/broken-modules/make_broken_modules.py
 """
@@ -49,6 +49,18 @@ class BatchCentred(torch.nn.Module):
         return out - out.mean(0, keepdim=True) + 0.5 * out
 
 
+class MeanOverWords(torch.nn.Module):
+    """Averages over the non-pad positions by dividing by their count: 0/0, NaN, on a row of padding only."""
+
+    def __init__(self):
+        super().__init__()
+        self.proj = torch.nn.Linear(MAX_TOKENS, WIDTH)
+
+    def forward(self, tokens):
+        words = (tokens != 0).float().sum(1, keepdim=True)
+        return self.proj(tokens.float() / 8192) * words / words
+
+
 def main():
     torch.manual_seed(1)
     example = torch.randint(1, 8192, (1, MAX_TOKENS))
@@ -56,6 +68,7 @@ def main():
     torch.jit.script(LastNonPad().eval()).save(os.path.join(HERE, "last_non_pad_text_encoder.pt"))
     torch.jit.script(BatchCentred().eval()).save(os.path.join(HERE, "batch_centred_text_encoder.pt"))
     torch.jit.script(PerRow().eval()).save(os.path.join(HERE, "other_text_encoder.pt"))
+    torch.jit.script(MeanOverWords().eval()).save(os.path.join(HERE, "nan_on_padding_text_encoder.pt"))
 
 
 if __name__ == "__main__":

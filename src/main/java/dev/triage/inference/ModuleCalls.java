@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** The four modules of a bundle as batch functions over one {@link ModelSession}, and each module's probe input. */
 final class ModuleCalls {
@@ -16,7 +17,7 @@ final class ModuleCalls {
     record FusionRow(float[] embedding, float[] mask) {}
 
     static List<float[]> encode(ModelSession session, Modality modality, List<ByteBuffer> tensors) throws Exception {
-        return Arrays.asList(session.encode(modality, tensors));
+        return finite(session.encode(modality, tensors), modality.name().toLowerCase(Locale.ROOT) + " encoder");
     }
 
     static List<float[]> fuse(ModelSession session, List<FusionRow> rows) throws Exception {
@@ -26,7 +27,31 @@ final class ModuleCalls {
             embeddings[i] = rows.get(i).embedding();
             masks[i] = rows.get(i).mask();
         }
-        return Arrays.asList(session.fuse(embeddings, masks));
+        return finite(session.fuse(embeddings, masks), "fusion head");
+    }
+
+    /**
+     * The batch's output rows, or a failure when one holds NaN or infinity: the batch is then run as any failing
+     * batch is ({@link FailureIsolation}), so a row that is not finite alone while the probe input's is becomes its
+     * record's dead letter, and a model whose probe output is not finite either is down.
+     */
+    static List<float[]> finite(float[][] rows, String module) throws NonFiniteOutputException {
+        for (int r = 0; r < rows.length; r++) {
+            for (float v : rows[r]) {
+                if (!Float.isFinite(v)) {
+                    throw new NonFiniteOutputException("the " + module + " gave " + v + " in row " + r
+                            + " of a batch of " + rows.length);
+                }
+            }
+        }
+        return Arrays.asList(rows);
+    }
+
+    /** A module's output that is not a number: never a valid embedding or score. */
+    static final class NonFiniteOutputException extends Exception {
+        NonFiniteOutputException(String message) {
+            super(message);
+        }
     }
 
     /** An all-zero input of the modality's contract (padding, a black image, silence): any working model takes it. */

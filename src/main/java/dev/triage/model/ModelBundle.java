@@ -276,7 +276,22 @@ public final class ModelBundle implements AutoCloseable {
                     + BATCH_PROBE + " zero rows: its output does not follow the batch size (traced at a fixed batch"
                     + " size? trace with an example batch of two or more rows, or script it)");
         }
+        requireFinite(module, one);
+        requireFinite(module, several);
         return one[0].length;
+    }
+
+    /** A module that gives NaN or infinity on the all-zero input (a post without that modality) cannot serve. */
+    private static void requireFinite(TorchModule module, float[][] rows) {
+        for (int r = 0; r < rows.length; r++) {
+            for (float v : rows[r]) {
+                if (!Float.isFinite(v)) {
+                    throw new ModelBundleException(module.file(), "gives " + v + " in row " + r + " of a batch of "
+                            + rows.length + " zero rows: every output must be finite (a division by a count of"
+                            + " non-padding steps, a log or a sqrt of zero?)");
+                }
+            }
+        }
     }
 
     private static float[][] runZeros(TorchModule module, int rows) {

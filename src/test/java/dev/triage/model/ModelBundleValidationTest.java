@@ -135,6 +135,12 @@ class ModelBundleValidationTest {
     }
 
     @Test
+    void moduleThatGivesNaNOnAnAllZeroInputIsRefused() throws IOException {
+        useBrokenTextEncoder("nan_on_padding_text_encoder.pt");
+        assertRefused("text_encoder.pt", "gives NaN in row 0 of a batch of 1 zero rows: every output must be finite");
+    }
+
+    @Test
     void torchScriptErrorKeepsItsCauseAndWhereItWasRaised() throws IOException {
         useBrokenTextEncoder("last_non_pad_text_encoder.pt");
         assertRefused("text_encoder.pt", "failed on a zero input of shape [(1, 48)]: RuntimeError: ");

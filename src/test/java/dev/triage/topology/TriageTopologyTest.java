@@ -276,6 +276,28 @@ class TriageTopologyTest {
     }
 
     @Test
+    void anInputTheModelAnswersWithNaNIsDeadLetteredAndItsBatchIsScored() {
+        fixture(Map.of("triage.batch.size", "8"));
+        List<dev.triage.avro.Modality> imageOnly = List.of(IMAGE);
+        for (int i = 0; i < 8; i++) {
+            String id = "p" + i;
+            byte[] png = i == 3 ? plainPng(java.awt.Color.WHITE) : TestEvents.png(i);
+            f.image.pipeInput(id, TestEvents.image(id, T + i, imageOnly, png));
+        }
+        f.drain();
+        List<DeadLetter> dead = f.deadLetters.readValuesToList();
+        assertThat(dead).extracting(DeadLetter::getCorrelationId).containsExactly("p3");
+        assertThat(dead.get(0).getStage()).isEqualTo(DeadLetterStage.ENCODE);
+        assertThat(dead.get(0).getReason()).isEqualTo("MODEL_REJECTED");
+        assertThat(dead.get(0).getMessage()).contains("the image encoder gave NaN");
+        List<Prediction> predictions = f.predictions.readValuesToList();
+        assertThat(predictions).extracting(Prediction::getCorrelationId)
+                .containsExactlyInAnyOrder("p0", "p1", "p2", "p4", "p5", "p6", "p7");
+        assertThat(predictions).flatExtracting(Prediction::getScores)
+                .allSatisfy(score -> assertThat(score.getScore()).isFinite());
+    }
+
+    @Test
     void postsAreFusedInMicroBatches() {
         fixture(Map.of("triage.batch.size", "8", "triage.batch.linger.ms", "1000", "triage.fusion.linger.ms", "1000"));
         for (int i = 0; i < 16; i++) {
@@ -317,11 +339,19 @@ class TriageTopologyTest {
     }
 
     private static byte[] poisonPng() {
-        java.awt.image.BufferedImage black = new java.awt.image.BufferedImage(9, 9,
+        return plainPng(java.awt.Color.BLACK);
+    }
+
+    private static byte[] plainPng(java.awt.Color color) {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(9, 9,
                 java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = image.createGraphics();
+        g.setColor(color);
+        g.fillRect(0, 0, 9, 9);
+        g.dispose();
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try {
-            javax.imageio.ImageIO.write(black, "png", out);
+            javax.imageio.ImageIO.write(image, "png", out);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
