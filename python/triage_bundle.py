@@ -196,6 +196,13 @@ def _compile(key: str, module: torch.nn.Module, method: str, examples: List[tupl
     with torch.no_grad():
         out = compiled(*examples[1])
         expected = module(*examples[1])
+    if expected.dtype != torch.float32:
+        raise BundleError(f"{key}: returns {str(expected.dtype).replace('torch.', '')}; Triage reads float32 "
+                          "[batch, width] (drop the .double(), or end forward with .float())")
+    if not torch.isfinite(expected).all():
+        raise BundleError(f"{key}: returns non-finite values (NaN or infinity) on valid random input (a batch of "
+                          f"{second}): every output must be finite (a division by a count, a log or sqrt of 0 or "
+                          "less?)")
     if out.dim() != 2 or out.shape[0] != second:
         raise BundleError(f"{key}: the {method}d module returns shape {list(out.shape)} for a batch of {second} "
                           f"({method}d at a batch of {first}): it must return [batch, width]. "

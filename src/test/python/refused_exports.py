@@ -44,6 +44,20 @@ class BatchCentred(PerRow):
         return out - out.mean(0, keepdim=True)
 
 
+class NaNOnSomeIds(PerRow):
+    """The square root of (id - 50): NaN for the ids under 50 that random valid input has."""
+
+    def forward(self, tokens):
+        return self.proj(torch.sqrt(tokens.float() - 50.0))
+
+
+class Float64(PerRow):
+    """Returns float64: a .double() left in."""
+
+    def forward(self, tokens):
+        return self.proj(tokens.float() / 100.0).double()
+
+
 class LastStep(nn.Module):
     """out[:, -1] of an RNN over right-padded ids: reads a padding step (exported, with a warning)."""
 
@@ -96,4 +110,6 @@ export("frozen-batch", PerRow(), "trace")
 export("per-row-scripted", PerRow(), "script")
 export("fails-on-zeros", LastNonPad(), "script")
 export("batch-dependent", BatchCentred(), "script")
+export("nan-on-input", NaNOnSomeIds(), "script")
+export("float64", Float64(), "script")
 export("last-step", LastStep(), "trace", keep=sys.argv[1])

@@ -63,6 +63,9 @@ class ExportHelperTest {
                         l -> assertThat(l).startsWith("REFUSED fails-on-zeros: text: fails on an all-zero batch of 1")
                                 .contains("RuntimeError: ").contains("index -1"),
                         l -> assertThat(l).startsWith("REFUSED batch-dependent: a row's output changes with its batch"),
+                        l -> assertThat(l).startsWith("REFUSED nan-on-input: text: returns non-finite values (NaN or"
+                                + " infinity) on valid random input"),
+                        l -> assertThat(l).startsWith("REFUSED float64: text: returns float64; Triage reads float32"),
                         l -> assertThat(l).startsWith("WARNED last-step: text: 4 different two-token texts give the"
                                 + " same output"),
                         l -> assertThat(l).isEqualTo("EXPORTED last-step"));
