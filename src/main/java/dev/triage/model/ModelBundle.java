@@ -215,7 +215,9 @@ public final class ModelBundle implements AutoCloseable {
         positive(problems, "audio.outputWidth", m.audio().outputWidth());
         int sum = m.text().outputWidth() + m.image().outputWidth() + m.audio().outputWidth();
         if (m.fusion().inputWidth() != sum) {
-            problems.add("fusion.inputWidth: " + m.fusion().inputWidth() + ", but the encoder widths sum to " + sum);
+            problems.add("fusion.inputWidth: " + m.fusion().inputWidth() + ", but text.outputWidth + image.outputWidth"
+                    + " + audio.outputWidth = " + m.text().outputWidth() + " + " + m.image().outputWidth() + " + "
+                    + m.audio().outputWidth() + " = " + sum + " (one of the four is wrong)");
         }
         if (!MASK_ORDER.equals(m.fusion().maskOrder())) {
             problems.add("fusion.maskOrder: must be " + MASK_ORDER + ", got " + m.fusion().maskOrder());

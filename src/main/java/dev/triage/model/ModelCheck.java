@@ -160,6 +160,9 @@ public final class ModelCheck {
                 if (options.secondsPerCase() > 0) {
                     throughput(runners);
                 }
+            } else {
+                out.println("skip  short texts" + (options.fixtures() != null ? ", parity with PyTorch" : "")
+                        + (options.secondsPerCase() > 0 ? ", throughput" : "") + ": a module failed above");
             }
         } finally {
             runners.forEach(r -> r.batched().close());
@@ -191,7 +194,8 @@ public final class ModelCheck {
             String sizes = BATCH_SIZES.toString().replaceAll("[\\[\\]]", "");
             if (!(worst <= options.batchTolerance())) {
                 fail(String.format(Locale.ROOT, "%s: a row's output depends on its batch: max abs diff %.3g alone vs"
-                        + " in batches of %s, tolerance %.0e", name, worst, sizes, options.batchTolerance()));
+                        + " in batches of %s, tolerance %.0e (a BatchNorm or Dropout in training mode, or anything"
+                        + " that mixes rows: export in eval mode)", name, worst, sizes, options.batchTolerance()));
                 return false;
             }
             pass(String.format(Locale.ROOT, "%s: batches of %s, all-zero and random input: one row of %d finite"

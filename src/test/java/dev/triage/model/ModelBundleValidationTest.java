@@ -75,7 +75,8 @@ class ModelBundleValidationTest {
     @Test
     void fusionInputWidthIsNotTheSumOfEncoderWidths() throws IOException {
         editManifest(m -> m.withObjectProperty("fusion").put("inputWidth", 400));
-        assertRefused("model.json", "fusion.inputWidth: 400, but the encoder widths sum to 384");
+        assertRefused("model.json", "fusion.inputWidth: 400, but text.outputWidth + image.outputWidth"
+                + " + audio.outputWidth = 128 + 128 + 128 = 384 (one of the four is wrong)");
     }
 
     @Test
