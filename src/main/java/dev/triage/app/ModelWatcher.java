@@ -118,6 +118,11 @@ final class ModelWatcher implements AutoCloseable {
         log.info("model swapped: {} {} ({}) -> {} {} ({}); posts begun before are scored by the previous one",
                 running.name(), running.version(), running.contentHash(), next.name(), next.version(),
                 next.contentHash());
+        if (running.name().equals(next.name()) && running.version().equals(next.version())) {
+            // Predictions name the model by name, version and hash: two different models would read as one.
+            log.warn("the new model bundle in {} is {} {} as the one it replaces, with other contents ({}); give each"
+                    + " model its own version", directory, next.name(), next.version(), next.contentHash());
+        }
     }
 
     private void refuse(String fingerprint, ModelService running, String why) {

@@ -6,6 +6,7 @@ import dev.triage.config.TriageConfig;
 import dev.triage.inference.EngineSettings;
 import dev.triage.inference.InferenceEngine;
 import dev.triage.ops.TriageMeters;
+import dev.triage.testing.CapturedLog;
 import dev.triage.policy.Policies;
 import dev.triage.policy.Policy;
 import java.io.IOException;
@@ -94,6 +95,29 @@ class ModelWatcherTest {
             assertThat(engine.model().contentHash()).isNotEqualTo(original);
             assertThat(meters.registry().get("triage.model.info").tag("version", "2.0.1").gauge().value())
                     .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aNewBundleUnderTheSameNameAndVersionIsSwappedInWithAWarning(@TempDir Path dir) throws Exception {
+        Path bundle = dir.resolve("bundle");
+        copyBundle(Path.of("models/reference"), bundle);
+        TriageConfig config = onCpu(bundle);
+        TriageMeters meters = TriageMeters.inMemory();
+        try (BundleModelService first = BundleModelService.load(config);
+             InferenceEngine engine = InferenceEngine.start(first, EngineSettings.of(config, false, 2));
+             ModelWatcher watcher = ModelWatcher.start(bundle, () -> BundleModelService.load(config), engine, meters,
+                     Duration.ofHours(1), Duration.ZERO);
+             CapturedLog log = new CapturedLog()) {
+            Path manifest = bundle.resolve("model.json");
+            Files.writeString(manifest, Files.readString(manifest).replace("\"violence\"", "\"gore\""));
+            watcher.check();
+            watcher.check();
+
+            assertThat(swaps(meters, "applied")).isEqualTo(1);
+            assertThat(engine.model().contentHash()).isNotEqualTo(first.contentHash());
+            assertThat(log.messages()).anyMatch(m -> m.contains("as the one it replaces, with other contents")
+                    && m.contains("give each model its own version"));
         }
     }
 
