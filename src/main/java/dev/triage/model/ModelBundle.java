@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -91,7 +92,10 @@ public final class ModelBundle implements AutoCloseable {
             modules.add(loader.load("text_encoder", "text", manifest.text().file(), List.of(TorchModule.Input.ids(
                     "tokens", new Shape(manifest.text().maxTokens()), manifest.text().vocabSize())),
                     TextEncoderInputs.forwardArguments(manifest.text().inputs()),
-                    m -> checkWidth(m, manifest.text().outputWidth(), "text.outputWidth")));
+                    m -> {
+                        checkWidth(m, manifest.text().outputWidth(), "text.outputWidth");
+                        checkHighestId(m);
+                    }));
             modules.add(loader.load("image_encoder", "image", img.file(), List.of(
                     TorchModule.Input.floats("pixels", new Shape(3, img.size(), img.size()))),
                     m -> checkWidth(m, img.outputWidth(), "image.outputWidth")));
@@ -278,18 +282,40 @@ public final class ModelBundle implements AutoCloseable {
                     + BATCH_PROBE + " zero rows: its output does not follow the batch size (traced at a fixed batch"
                     + " size? trace with an example batch of two or more rows, or script it)");
         }
-        requireFinite(module, one);
-        requireFinite(module, several);
+        requireFinite(module, one, "zero rows");
+        requireFinite(module, several, "zero rows");
         return one[0].length;
     }
 
-    /** A module that gives NaN or infinity on the all-zero input (a post without that modality) cannot serve. */
-    private static void requireFinite(TorchModule module, float[][] rows) {
+    /**
+     * Runs the text encoder on one row of the highest id the tokenizer gives ({@code text.vocabSize - 1}): an encoder
+     * whose embedding has fewer rows than the manifest says would fail on every text that hashes that high.
+     */
+    private static void checkHighestId(TorchModule module) {
+        TorchModule.Input ids = module.inputs().get(0);
+        if (ids.idLimit() <= 0) {
+            return;
+        }
+        long highest = ids.idLimit() - 1;
+        long[] row = new long[Math.toIntExact(ids.rowShape().size())];
+        Arrays.fill(row, highest);
+        try (NDManager manager = module.manager().newSubManager()) {
+            NDList input = new NDList(manager.create(row, new Shape(1).addAll(ids.rowShape())));
+            requireFinite(module, module.runOnce(input), "rows of id " + highest);
+        } catch (TranslateException | IllegalStateException e) {
+            throw new ModelBundleException(module.file(), "failed on a row of id " + highest + " (text.vocabSize - 1,"
+                    + " the highest id the tokenizer gives; an embedding with fewer rows than text.vocabSize?): "
+                    + TorchModule.rootMessage(e), e);
+        }
+    }
+
+    /** A module giving NaN or infinity on a load-time input (all-zero: a post without that modality) cannot serve. */
+    private static void requireFinite(TorchModule module, float[][] rows, String input) {
         for (int r = 0; r < rows.length; r++) {
             for (float v : rows[r]) {
                 if (!Float.isFinite(v)) {
                     throw new ModelBundleException(module.file(), "gives " + v + " in row " + r + " of a batch of "
-                            + rows.length + " zero rows: every output must be finite (a division by a count of"
+                            + rows.length + " " + input + ": every output must be finite (a division by a count of"
                             + " non-padding steps, a log or a sqrt of zero?)");
                 }
             }

@@ -142,6 +142,15 @@ class ModelBundleValidationTest {
     }
 
     @Test
+    void textEncoderWhoseEmbeddingIsSmallerThanTheVocabularyIsRefused() throws IOException {
+        Path manifest = dir.resolve("model.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"vocabSize\": 8192",
+                "\"vocabSize\": 100000"));
+        assertRefused("text_encoder.pt", "failed on a row of id 99999 (text.vocabSize - 1, the highest id the"
+                + " tokenizer gives; an embedding with fewer rows than text.vocabSize?): ");
+    }
+
+    @Test
     void torchScriptErrorKeepsItsCauseAndWhereItWasRaised() throws IOException {
         useBrokenTextEncoder("last_non_pad_text_encoder.pt");
         assertRefused("text_encoder.pt", "failed on a zero input of shape [(1, 48)]: RuntimeError: ");
