@@ -45,6 +45,26 @@ class ModelWatcherTest {
         return TriageConfig.of(Map.of(TriageConfig.MODEL_DIR, bundle.toString(), TriageConfig.MODEL_DEVICE, "cpu"));
     }
 
+    /** The reference bundle copied to {@code bundle}, served by an engine and watched (checks run by the test). */
+    private record Watched(BundleModelService first, InferenceEngine engine, ModelWatcher watcher)
+            implements AutoCloseable {
+        static Watched start(Path bundle, TriageMeters meters) throws IOException {
+            copyBundle(Path.of("models/reference"), bundle);
+            TriageConfig config = onCpu(bundle);
+            BundleModelService first = BundleModelService.load(config);
+            InferenceEngine engine = InferenceEngine.start(first, EngineSettings.of(config, false, 2));
+            return new Watched(first, engine, ModelWatcher.start(bundle, () -> BundleModelService.load(config),
+                    engine, meters, Duration.ofHours(1), Duration.ZERO));
+        }
+
+        @Override
+        public void close() {
+            watcher.close();
+            engine.close();
+            first.close();
+        }
+    }
+
     private static double swaps(TriageMeters meters, String outcome) {
         var c = meters.registry().find("triage.model.swaps").tag("outcome", outcome).counter();
         return c == null ? 0 : c.count();
@@ -54,14 +74,11 @@ class ModelWatcherTest {
     void swapsInAStableNewBundleAndRefusesBrokenOrIncompatibleOnesKeepingTheRunningModel(@TempDir Path dir)
             throws Exception {
         Path bundle = dir.resolve("bundle");
-        copyBundle(Path.of("models/reference"), bundle);
-        TriageConfig config = onCpu(bundle);
         TriageMeters meters = TriageMeters.inMemory();
-        try (BundleModelService first = BundleModelService.load(config);
-             InferenceEngine engine = InferenceEngine.start(first, EngineSettings.of(config, false, 2));
-             ModelWatcher watcher = ModelWatcher.start(bundle, () -> BundleModelService.load(config), engine, meters,
-                     Duration.ofHours(1), Duration.ZERO)) {
-            String original = first.contentHash();
+        try (Watched w = Watched.start(bundle, meters)) {
+            ModelWatcher watcher = w.watcher();
+            InferenceEngine engine = w.engine();
+            String original = w.first().contentHash();
 
             watcher.check();
             assertThat(engine.model().contentHash()).as("nothing changed").isEqualTo(original);
@@ -101,21 +118,15 @@ class ModelWatcherTest {
     @Test
     void aNewBundleUnderTheSameNameAndVersionIsSwappedInWithAWarning(@TempDir Path dir) throws Exception {
         Path bundle = dir.resolve("bundle");
-        copyBundle(Path.of("models/reference"), bundle);
-        TriageConfig config = onCpu(bundle);
         TriageMeters meters = TriageMeters.inMemory();
-        try (BundleModelService first = BundleModelService.load(config);
-             InferenceEngine engine = InferenceEngine.start(first, EngineSettings.of(config, false, 2));
-             ModelWatcher watcher = ModelWatcher.start(bundle, () -> BundleModelService.load(config), engine, meters,
-                     Duration.ofHours(1), Duration.ZERO);
-             CapturedLog log = new CapturedLog()) {
+        try (Watched w = Watched.start(bundle, meters); CapturedLog log = new CapturedLog()) {
             Path manifest = bundle.resolve("model.json");
             Files.writeString(manifest, Files.readString(manifest).replace("\"violence\"", "\"gore\""));
-            watcher.check();
-            watcher.check();
+            w.watcher().check();
+            w.watcher().check();
 
             assertThat(swaps(meters, "applied")).isEqualTo(1);
-            assertThat(engine.model().contentHash()).isNotEqualTo(first.contentHash());
+            assertThat(w.engine().model().contentHash()).isNotEqualTo(w.first().contentHash());
             assertThat(log.messages()).anyMatch(m -> m.contains("as the one it replaces, with other contents")
                     && m.contains("give each model its own version"));
         }

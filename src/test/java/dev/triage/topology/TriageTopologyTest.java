@@ -256,16 +256,8 @@ class TriageTopologyTest {
 
     @Test
     void aBatchThatFailsIsSplitSoOnlyTheBadRecordIsDeadLettered() {
-        fixture(Map.of("triage.batch.size", "8"));
-        List<dev.triage.avro.Modality> imageOnly = List.of(IMAGE);
         // A valid all-black PNG, which the fake model fails on.
-        for (int i = 0; i < 8; i++) {
-            String id = "p" + i;
-            byte[] png = i == 5 ? poisonPng() : TestEvents.png(i);
-            f.image.pipeInput(id, TestEvents.image(id, T + i, imageOnly, png));
-        }
-        f.drain();
-        List<DeadLetter> dead = f.deadLetters.readValuesToList();
+        List<DeadLetter> dead = aBatchOfEightImagesWith(5, poisonPng());
         assertThat(dead).extracting(DeadLetter::getCorrelationId).containsExactly("p5");
         assertThat(dead.get(0).getStage()).isEqualTo(DeadLetterStage.ENCODE);
         assertThat(dead.get(0).getMessage()).contains("poisoned");
@@ -277,15 +269,8 @@ class TriageTopologyTest {
 
     @Test
     void anInputTheModelAnswersWithNaNIsDeadLetteredAndItsBatchIsScored() {
-        fixture(Map.of("triage.batch.size", "8"));
-        List<dev.triage.avro.Modality> imageOnly = List.of(IMAGE);
-        for (int i = 0; i < 8; i++) {
-            String id = "p" + i;
-            byte[] png = i == 3 ? plainPng(java.awt.Color.WHITE) : TestEvents.png(i);
-            f.image.pipeInput(id, TestEvents.image(id, T + i, imageOnly, png));
-        }
-        f.drain();
-        List<DeadLetter> dead = f.deadLetters.readValuesToList();
+        // A valid all-white PNG, which the fake model answers with NaN.
+        List<DeadLetter> dead = aBatchOfEightImagesWith(3, plainPng(java.awt.Color.WHITE));
         assertThat(dead).extracting(DeadLetter::getCorrelationId).containsExactly("p3");
         assertThat(dead.get(0).getStage()).isEqualTo(DeadLetterStage.ENCODE);
         assertThat(dead.get(0).getReason()).isEqualTo("MODEL_REJECTED");
@@ -336,6 +321,17 @@ class TriageTopologyTest {
             return run.predictions.readValuesToList().stream()
                     .collect(Collectors.toMap(Prediction::getCorrelationId, Prediction::getScores));
         }
+    }
+
+    /** Eight image-only posts p0..p7 in one batch, post {@code special} with {@code png}; the dead letters. */
+    private List<DeadLetter> aBatchOfEightImagesWith(int special, byte[] png) {
+        fixture(Map.of("triage.batch.size", "8"));
+        for (int i = 0; i < 8; i++) {
+            String id = "p" + i;
+            f.image.pipeInput(id, TestEvents.image(id, T + i, List.of(IMAGE), i == special ? png : TestEvents.png(i)));
+        }
+        f.drain();
+        return f.deadLetters.readValuesToList();
     }
 
     private static byte[] poisonPng() {
