@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,24 +45,34 @@ final class TopicsCommand implements Callable<Integer> {
         Map<String, Object> adminConfig = ClientConfigs.admin(c.all());
         Admin admin = CoPartitioning.boundedAdmin(adminConfig, timeout);
         try {
-            create(admin, adminConfig, timeout, topicNames(c), c.getInt(TriageConfig.TOPIC_PARTITIONS),
-                    c.getShort(TriageConfig.TOPIC_REPLICATION));
+            create(admin, adminConfig, timeout, topicNames(c), inputNames(c),
+                    c.getInt(TriageConfig.TOPIC_PARTITIONS), c.getShort(TriageConfig.TOPIC_REPLICATION));
         } finally {
             // Nothing is left to wait for: do not let close() wait out a call that timed out.
             admin.close(Duration.ZERO);
         }
     }
 
-    static List<String> topicNames(TriageConfig c) {
+    private static List<String> inputNames(TriageConfig c) {
         return List.of(c.topic(TriageConfig.TOPIC_TEXT), c.topic(TriageConfig.TOPIC_IMAGE),
-                c.topic(TriageConfig.TOPIC_AUDIO), c.topic(TriageConfig.TOPIC_PREDICTIONS),
-                c.topic(TriageConfig.TOPIC_DEAD_LETTER), c.topic(TriageConfig.TOPIC_REVIEW),
-                c.topic(TriageConfig.TOPIC_BLOCKED));
+                c.topic(TriageConfig.TOPIC_AUDIO));
+    }
+
+    static List<String> topicNames(TriageConfig c) {
+        List<String> names = new ArrayList<>(inputNames(c));
+        names.addAll(List.of(c.topic(TriageConfig.TOPIC_PREDICTIONS), c.topic(TriageConfig.TOPIC_DEAD_LETTER),
+                c.topic(TriageConfig.TOPIC_REVIEW), c.topic(TriageConfig.TOPIC_BLOCKED)));
+        return names;
     }
 
     private static void create(Admin admin, Map<String, Object> adminConfig, Duration timeout, List<String> names,
-                               int partitions, short replication) throws InterruptedException {
+                               List<String> inputs, int partitions, short replication) throws InterruptedException {
         Set<String> existing = await(admin.listTopics().names(), "listing topics", adminConfig, timeout);
+        List<String> existingInputs = inputs.stream().filter(existing::contains).toList();
+        if (!existingInputs.isEmpty() && existingInputs.size() < inputs.size()) {
+            requireCoPartitioned(await(admin.describeTopics(existingInputs).allTopicNames(), "describing topics "
+                    + existingInputs, adminConfig, timeout), partitions);
+        }
         List<NewTopic> missing = new ArrayList<>();
         for (String name : names) {
             if (existing.contains(name)) {
@@ -74,6 +86,21 @@ final class TopicsCommand implements Callable<Integer> {
                     + missing.stream().map(NewTopic::name).toList(), adminConfig, timeout);
             missing.forEach(t -> System.err.println("created topic " + t.name() + " (" + partitions
                     + " partitions, replication " + replication + ")"));
+        }
+    }
+
+    /**
+     * A post's events must land in the same partition number of the three input topics: an input topic created now
+     * must have as many partitions as those that exist, which must agree among themselves.
+     */
+    private static void requireCoPartitioned(Map<String, TopicDescription> existing, int partitions) {
+        Map<String, Integer> counts = new TreeMap<>();
+        existing.forEach((name, d) -> counts.put(name, d.partitions().size()));
+        if (counts.values().stream().anyMatch(n -> n != partitions)) {
+            throw new IllegalStateException("existing input topics have " + counts + " partitions; creating the"
+                    + " others with triage.topic.partitions=" + partitions + " would split posts across partitions"
+                    + " (the three input topics need the same count): set triage.topic.partitions to theirs, or"
+                    + " recreate them; nothing was created");
         }
     }
 

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.triage.config.TriageConfig;
+import dev.triage.embedded.EmbeddedKafkaBroker;
 import dev.triage.topology.Topics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 
 class TopicsCommandTest {
@@ -35,6 +38,32 @@ class TopicsCommandTest {
                 .hasMessage("no answer from Kafka at " + nobody + " within 2 s (listing topics; check "
                         + "bootstrap.servers)");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(4_000));
+    }
+
+    @Test
+    void aMissingInputTopicIsNotCreatedWithAnotherPartitionCountThanTheExistingOnes() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            broker.createTopic("posts.text", 3, Map.of());
+            TriageConfig config = TriageConfig.of(Map.of("bootstrap.servers", broker.bootstrapServers(),
+                    "triage.topic.partitions", "2"));
+
+            assertThatThrownBy(() -> TopicsCommand.create(config, Duration.ofSeconds(30)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("existing input topics have {posts.text=3} partitions; creating the others with"
+                            + " triage.topic.partitions=2 would split posts across partitions (the three input topics"
+                            + " need the same count): set triage.topic.partitions to theirs, or recreate them; nothing"
+                            + " was created");
+            try (Admin admin = broker.createAdmin()) {
+                assertThat(admin.listTopics().names().get()).doesNotContain("posts.image", "posts.predictions");
+            }
+
+            TopicsCommand.create(TriageConfig.of(Map.of("bootstrap.servers", broker.bootstrapServers(),
+                    "triage.topic.partitions", "3")), Duration.ofSeconds(30));
+            try (Admin admin = broker.createAdmin()) {
+                assertThat(admin.describeTopics(List.of("posts.image", "posts.audio")).allTopicNames().get().values())
+                        .allSatisfy(d -> assertThat(d.partitions()).hasSize(3));
+            }
+        }
     }
 
     private static int closedPort() throws IOException {
