@@ -3,6 +3,10 @@ package dev.triage.app;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A call to Kafka (an Admin client's, a consumer's) that failed because of the connection, in one line: no answer
@@ -26,6 +30,21 @@ public final class ConnectionFailure {
                     + "; check bootstrap.servers)", cause));
         }
         return AuthenticationFailure.of(clientConfig, cause);
+    }
+
+    /**
+     * The result of {@code call}, waited for at most {@code timeout} (and a second), or one line saying why Kafka did
+     * not give it: {@link #of}, or else "{@code doing} failed: " and Kafka's reason.
+     */
+    public static <T> T await(Future<T> call, String doing, Duration timeout, Map<String, ?> clientConfig)
+            throws InterruptedException {
+        try {
+            return call.get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw of(cause, doing, timeout, clientConfig).orElseGet(() ->
+                    new IllegalStateException(doing + " failed: " + cause.getMessage(), cause));
+        }
     }
 
     private static String seconds(Duration d) {

@@ -7,6 +7,7 @@ import dev.triage.avro.Modality;
 import dev.triage.avro.TextEvent;
 import dev.triage.app.ClientConfigs;
 import dev.triage.app.ConnectionFailure;
+import dev.triage.app.CoPartitioning;
 import dev.triage.config.TriageConfig;
 import dev.triage.demo.FeedProducer;
 import dev.triage.demo.SyntheticFeed;
@@ -16,19 +17,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.ArgGroup;
@@ -105,15 +101,8 @@ final class ProduceCommand implements Callable<Integer> {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 FeedProducer.defaults(producerConfig), new StringSerializer(), new ByteArraySerializer())) {
             for (ProducerRecord<String, byte[]> record : records) {
-                try {
-                    producer.send(record).get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException | TimeoutException | KafkaException e) {
-                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                    throw ConnectionFailure.of(cause, "sending post " + id + " to " + record.topic(),
-                            Duration.ofSeconds(30), producerConfig).orElseGet(() -> new IllegalStateException(
-                                    "sending post " + id + " to " + record.topic() + " failed: " + cause.getMessage(),
-                                    cause));
-                }
+                ConnectionFailure.await(producer.send(record), "sending post " + id + " to " + record.topic(),
+                        CoPartitioning.TIMEOUT, producerConfig);
             }
         }
         System.err.println("sent post " + id);

@@ -11,13 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -67,11 +63,12 @@ final class TopicsCommand implements Callable<Integer> {
 
     private static void create(Admin admin, Map<String, Object> adminConfig, Duration timeout, List<String> names,
                                List<String> inputs, int partitions, short replication) throws InterruptedException {
-        Set<String> existing = await(admin.listTopics().names(), "listing topics", adminConfig, timeout);
+        Set<String> existing = ConnectionFailure.await(admin.listTopics().names(), "listing topics", timeout,
+                adminConfig);
         List<String> existingInputs = inputs.stream().filter(existing::contains).toList();
         if (!existingInputs.isEmpty() && existingInputs.size() < inputs.size()) {
-            requireCoPartitioned(await(admin.describeTopics(existingInputs).allTopicNames(), "describing topics "
-                    + existingInputs, adminConfig, timeout), partitions);
+            requireCoPartitioned(ConnectionFailure.await(admin.describeTopics(existingInputs).allTopicNames(),
+                    "describing topics " + existingInputs, timeout, adminConfig), partitions);
         }
         List<NewTopic> missing = new ArrayList<>();
         for (String name : names) {
@@ -82,8 +79,8 @@ final class TopicsCommand implements Callable<Integer> {
             }
         }
         if (!missing.isEmpty()) {
-            await(admin.createTopics(missing).all(), "creating topics "
-                    + missing.stream().map(NewTopic::name).toList(), adminConfig, timeout);
+            ConnectionFailure.await(admin.createTopics(missing).all(), "creating topics "
+                    + missing.stream().map(NewTopic::name).toList(), timeout, adminConfig);
             missing.forEach(t -> System.err.println("created topic " + t.name() + " (" + partitions
                     + " partitions, replication " + replication + ")"));
         }
@@ -101,18 +98,6 @@ final class TopicsCommand implements Callable<Integer> {
                     + " others with triage.topic.partitions=" + partitions + " would split posts across partitions"
                     + " (the three input topics need the same count): set triage.topic.partitions to theirs, or"
                     + " recreate them; nothing was created");
-        }
-    }
-
-    /** The call's result, or one line saying why Kafka did not give it. */
-    private static <T> T await(KafkaFuture<T> call, String doing, Map<String, Object> adminConfig,
-                               Duration timeout) throws InterruptedException {
-        try {
-            return call.get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw ConnectionFailure.of(cause, doing, timeout, adminConfig).orElseGet(() ->
-                    new IllegalStateException(doing + " failed: " + cause.getMessage(), cause));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.triage.inference;
 
 import dev.triage.avro.Modality;
+import dev.triage.model.NonFinite;
 import dev.triage.topology.ModelService;
 import dev.triage.topology.ModelSession;
 import java.nio.ByteBuffer;
@@ -8,6 +9,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The four modules of a bundle as batch functions over one {@link ModelSession}, and each module's probe input. */
 final class ModuleCalls {
@@ -36,13 +38,10 @@ final class ModuleCalls {
      * record's dead letter, and a model whose probe output is not finite either is down.
      */
     static List<float[]> finite(float[][] rows, String module) throws NonFiniteOutputException {
-        for (int r = 0; r < rows.length; r++) {
-            for (float v : rows[r]) {
-                if (!Float.isFinite(v)) {
-                    throw new NonFiniteOutputException("the " + module + " gave " + v + " in row " + r
-                            + " of a batch of " + rows.length);
-                }
-            }
+        Optional<NonFinite> bad = NonFinite.in(rows);
+        if (bad.isPresent()) {
+            throw new NonFiniteOutputException("the " + module + " gave " + bad.get().value() + " in row "
+                    + bad.get().row() + " of a batch of " + rows.length);
         }
         return Arrays.asList(rows);
     }

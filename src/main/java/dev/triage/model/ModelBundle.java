@@ -311,15 +311,11 @@ public final class ModelBundle implements AutoCloseable {
 
     /** A module giving NaN or infinity on a load-time input (all-zero: a post without that modality) cannot serve. */
     private static void requireFinite(TorchModule module, float[][] rows, String input) {
-        for (int r = 0; r < rows.length; r++) {
-            for (float v : rows[r]) {
-                if (!Float.isFinite(v)) {
-                    throw new ModelBundleException(module.file(), "gives " + v + " in row " + r + " of a batch of "
-                            + rows.length + " " + input + ": every output must be finite (a division by a count of"
-                            + " non-padding steps, a log or a sqrt of zero?)");
-                }
-            }
-        }
+        NonFinite.in(rows).ifPresent(bad -> {
+            throw new ModelBundleException(module.file(), "gives " + bad.value() + " in row " + bad.row()
+                    + " of a batch of " + rows.length + " " + input + ": every output must be finite (a division by"
+                    + " a count of non-padding steps, a log or a sqrt of zero?)");
+        });
     }
 
     private static float[][] runZeros(TorchModule module, int rows) {

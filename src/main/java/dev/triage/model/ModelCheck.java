@@ -214,13 +214,11 @@ public final class ModelCheck {
                 throw new IllegalStateException("output row " + r + " has " + out[r].length + " values on " + input
                         + " input at batch " + batch + ", the manifest says " + runner.width());
             }
-            for (float v : out[r]) {
-                if (!Float.isFinite(v)) {
-                    throw new IllegalStateException(v + " in output row " + r + " on " + input + " input at batch "
-                            + batch);
-                }
-            }
         }
+        NonFinite.in(out).ifPresent(bad -> {
+            throw new IllegalStateException(bad.value() + " in output row " + bad.row() + " on " + input
+                    + " input at batch " + batch);
+        });
     }
 
     /**
